@@ -268,6 +268,8 @@ class _Recorder:
         m = pattern.search_lines(joined)
         if m is None:
             return False
+        if "\n" in m.group(0):  # a negated class ran across subjects: match them one by one
+            return self.first(pattern, joined.split("\n"))
         line_start = joined.rfind("\n", 0, m.start()) + 1 if m.group(0) else 0
         line_end = joined.find("\n", line_start)
         line = joined[line_start : line_end if line_end >= 0 else len(joined)]

@@ -26,7 +26,7 @@ try:
 except ImportError:  # pragma: no cover - exercised only where the wheel is missing
     hs = None
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def cache_dir() -> Path:
@@ -58,7 +58,9 @@ class Prefilter:
         return hits
 
     def _build(self, patterns: list[str], multiline: bool) -> None:
-        base = hs.HS_FLAG_CASELESS | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_UTF8
+        # Byte mode: hyperscan 0.9's CASELESS|UTF8 crashes on some bounded repeats, so
+        # patterns with non-ASCII characters are confirmed directly (`always`) instead.
+        base = hs.HS_FLAG_CASELESS | hs.HS_FLAG_SINGLEMATCH
         if multiline:
             base |= hs.HS_FLAG_MULTILINE
         key = hashlib.sha256(
@@ -75,13 +77,18 @@ class Prefilter:
     @staticmethod
     def _classify(patterns: list[str], base: int) -> list[int | None]:
         """Flags that compile for each pattern: exact, prefilter, or None (always candidate)."""
-        flags: list[int | None] = [base | _empty_flag(p) for p in patterns]
+        flags: list[int | None] = [
+            base | _empty_flag(p) if p.isascii() else None for p in patterns
+        ]
+        ids = [i for i, f in enumerate(flags) if f is not None]
         try:
-            _compile(patterns, list(range(len(patterns))), flags)
+            _compile([patterns[i] for i in ids], ids, [flags[i] for i in ids])
             return flags
         except hs.error:
             pass
         for i, p in enumerate(patterns):
+            if not p.isascii():
+                continue
             for candidate in (base | _empty_flag(p), base | hs.HS_FLAG_PREFILTER):
                 try:
                     _compile([p], [0], [candidate])

@@ -86,6 +86,7 @@ class FarmTLS:
         self._key_path = self._dir / "leaf-key.pem"
         self._key_path.write_bytes(_pem_key(self._leaf_key))
         self._contexts: dict[str, ssl.SSLContext] = {}
+        self._clients: dict[bool, ssl.SSLContext] = {}
         self.default_context = self._make_context(DEFAULT_NAMES, "default")
         self.default_context.sni_callback = self._sni_callback
 
@@ -144,7 +145,14 @@ class FarmTLS:
                 return
 
     def client_context(self, verify: bool = True) -> ssl.SSLContext:
-        """A client context trusting the farm CA (or not verifying at all)."""
+        """A client context trusting the farm CA (or not verifying at all); cached."""
+        with self._lock:
+            ctx = self._clients.get(verify)
+            if ctx is None:
+                ctx = self._clients[verify] = self._client_context(verify)
+            return ctx
+
+    def _client_context(self, verify: bool) -> ssl.SSLContext:
         if not verify:
             ctx = ssl.create_default_context()
             ctx.check_hostname = False

@@ -1,3 +1,4 @@
+# ruff: noqa: E501, PLR0911, PLR0912, PLR0915
 """The Stackscout site farm: one loopback HTTP/1.1 server that plays many fake company websites.
 
 Clients reach it as an HTTP proxy (``http_proxy=http://127.0.0.1:PORT``) or directly:
@@ -30,6 +31,7 @@ import dataclasses
 import gzip as gzip_module
 import json
 import random
+import signal
 import socket
 import ssl
 import struct
@@ -231,7 +233,7 @@ def _not_found_page(request: Request) -> Response:
         404,
         [("Content-Type", DEFAULT_CONTENT_TYPE)],
         "<!DOCTYPE html><html><head><title>Page not found</title></head><body>"
-        f"<h1>404</h1><p>Nothing at {request.path}.</p><p><a href=\"/\">Home</a></p>"
+        f'<h1>404</h1><p>Nothing at {request.path}.</p><p><a href="/">Home</a></p>'
         "</body></html>",
     )
 
@@ -285,9 +287,7 @@ def page(
 
 
 @register_behaviour("redirect")
-def redirect(
-    location: str, status: int = 301, headers: Iterable[tuple[str, str]] = ()
-) -> Page:
+def redirect(location: str, status: int = 301, headers: Iterable[tuple[str, str]] = ()) -> Page:
     """Redirect to ``location`` (absolute, another host, or relative). ``{path}`` in it is
     replaced by the requested path and query, ``{host}`` by the requested host."""
     extra = list(headers)
@@ -313,9 +313,13 @@ def error(
     status: int = 503, body: str | None = None, headers: Iterable[tuple[str, str]] = ()
 ) -> Response:
     phrase = _reason(status)
-    text = body if body is not None else (
-        f"<html><head><title>{status} {phrase}</title></head><body><center><h1>{status} "
-        f"{phrase}</h1></center><hr><center>nginx</center></body></html>"
+    text = (
+        body
+        if body is not None
+        else (
+            f"<html><head><title>{status} {phrase}</title></head><body><center><h1>{status} "
+            f"{phrase}</h1></center><hr><center>nginx</center></body></html>"
+        )
     )
     return Response(status, [("Content-Type", DEFAULT_CONTENT_TYPE), *headers], text)
 
@@ -400,12 +404,15 @@ def hang(after_headers: bool = False) -> Response:
 
 
 @register_behaviour("huge")
-def huge(mb: float = 20, content_type: str = DEFAULT_CONTENT_TYPE, chunked: bool = False) -> Response:
+def huge(
+    mb: float = 20, content_type: str = DEFAULT_CONTENT_TYPE, chunked: bool = False
+) -> Response:
     """An HTML body of ``mb`` MiB generated on the fly and streamed in 64 KiB chunks."""
     total = int(mb * 1024 * 1024)
     head = b"<!DOCTYPE html><html><head><title>Archive</title></head><body>\n"
-    block = (b"<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.</p>\n"
-             * 820)[: 64 * 1024]
+    block = (
+        b"<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.</p>\n" * 820
+    )[: 64 * 1024]
 
     async def stream(_request: Request) -> AsyncIterator[bytes]:
         left = total
@@ -436,11 +443,15 @@ def wrong_charset(
     html: str | None = None, declared: str = "utf-8", actual: str = "windows-1252"
 ) -> Response:
     """HTML encoded in ``actual`` while the header (and meta tag) claim ``declared``."""
-    text = html if html is not None else (
-        '<!DOCTYPE html><html><head><meta charset="' + declared + '"><title>Café Müller — Über '
-        "uns</title></head><body><h1>Willkommen bei Café Müller</h1><p>Öffnungszeiten: "
-        "täglich 8–18 Uhr. Preise ab 3,50 €.</p><p>Naïve façade, jalapeño, smörgåsbord.</p>"
-        "</body></html>"
+    text = (
+        html
+        if html is not None
+        else (
+            '<!DOCTYPE html><html><head><meta charset="' + declared + '"><title>Café Müller — Über '
+            "uns</title></head><body><h1>Willkommen bei Café Müller</h1><p>Öffnungszeiten: "
+            "täglich 8–18 Uhr. Preise ab 3,50 €.</p><p>Naïve façade, jalapeño, smörgåsbord.</p>"  # noqa: RUF001
+            "</body></html>"
+        )
     )
     return Response(
         200,
@@ -453,7 +464,9 @@ def wrong_charset(
 def bad_gzip(body: str = "<html><body>not really gzip</body></html>") -> Response:
     """Claims ``Content-Encoding: gzip`` but sends plain bytes."""
     return Response(
-        200, [("Content-Type", DEFAULT_CONTENT_TYPE), ("Content-Encoding", "gzip")], body,
+        200,
+        [("Content-Type", DEFAULT_CONTENT_TYPE), ("Content-Encoding", "gzip")],
+        body,
         gzip=False,
     )
 
@@ -471,8 +484,11 @@ def cloudflare_challenge(status: int = 403) -> Page:
                 ("Server", "cloudflare"),
                 ("cf-mitigated", "challenge"),
                 ("CF-RAY", f"{ray}-SJC"),
-                ("Cache-Control", "private, max-age=0, no-store, no-cache, must-revalidate, "
-                 "post-check=0, pre-check=0"),
+                (
+                    "Cache-Control",
+                    "private, max-age=0, no-store, no-cache, must-revalidate, "
+                    "post-check=0, pre-check=0",
+                ),
                 ("Expires", "Thu, 01 Jan 1970 00:00:01 GMT"),
                 ("Cross-Origin-Embedder-Policy", "require-corp"),
                 ("Cross-Origin-Opener-Policy", "same-origin"),
@@ -537,7 +553,7 @@ def with_delay(page_: Page, seconds: float) -> Page:
     return dataclasses.replace(page_, headers=list(page_.headers), delay=seconds)
 
 
-BEHAVIOURS["slow"] = lambda seconds=5.0, body=None: with_delay(  # noqa: E731
+BEHAVIOURS["slow"] = lambda seconds=5.0, body=None: with_delay(
     page(body if body is not None else _filler_html(8_000)), seconds
 )
 BEHAVIOURS["dead"] = close
@@ -598,8 +614,14 @@ class Stats:
 
     def record(self, request: Request, status: int | None) -> None:
         rec = RequestRecord(
-            request.method, request.scheme, request.host, request.path, request.target, status,
-            request.header("user-agent"), time.time(),
+            request.method,
+            request.scheme,
+            request.host,
+            request.path,
+            request.target,
+            status,
+            request.header("user-agent"),
+            time.time(),
         )
         with self._lock:
             self._by_path[(request.host, request.path)] += 1
@@ -1098,7 +1120,8 @@ class Farm:
         headers: list[tuple[str, str]] = []
         if site is not None and site.headers:
             headers.extend(
-                (n, v) for n, v in site.headers
+                (n, v)
+                for n, v in site.headers
                 if n.lower() == "set-cookie" or n.lower() not in own_names
             )
         headers.extend(own)
@@ -1106,8 +1129,10 @@ class Farm:
         body = b""
         if response.stream is None:
             body = render_body(response.body, request)
-            use_gzip = response.gzip if response.gzip is not None else (
-                site.gzip if site is not None else False
+            use_gzip = (
+                response.gzip
+                if response.gzip is not None
+                else (site.gzip if site is not None else False)
             )
             if (
                 use_gzip
@@ -1161,7 +1186,8 @@ class Farm:
         body = (text.rstrip("\n") + "\n").encode("utf-8")
         writer.write(
             f"HTTP/1.1 {status} {_reason(status)}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1") + body
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
+            + body
         )
         with contextlib.suppress(ConnectionError, OSError):
             await writer.drain()
@@ -1193,7 +1219,7 @@ async def _peek(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> bytes:
             pass
         fut: asyncio.Future[None] = loop.create_future()
         fd = conn.fileno()
-        loop.add_reader(fd, lambda: fut.done() or fut.set_result(None))
+        loop.add_reader(fd, lambda f=fut: f.done() or f.set_result(None))
         try:
             await fut
         finally:
@@ -1256,9 +1282,9 @@ async def _act(action: str, reader: asyncio.StreamReader, writer: asyncio.Stream
 # ---------------------------------------------------------------------------------------------
 
 
-def build_sites(spec: str, seed: int = 1, latency_ms: float = 0, faulty_share: float = 0.0) -> dict[
-    str, Site
-]:
+def build_sites(
+    spec: str, seed: int = 1, latency_ms: float = 0, faulty_share: float = 0.0
+) -> dict[str, Site]:
     """``default``, ``generated:N`` or a comma-separated mix of both."""
     sites: dict[str, Site] = {}
     for item in (s.strip() for s in spec.split(",")):
@@ -1273,7 +1299,9 @@ def build_sites(spec: str, seed: int = 1, latency_ms: float = 0, faulty_share: f
 
             sites.update(
                 generate_sites(
-                    int(item.split(":", 1)[1]), seed, latency_ms=latency_ms,
+                    int(item.split(":", 1)[1]),
+                    seed,
+                    latency_ms=latency_ms,
                     faulty_share=faulty_share,
                 )
             )
@@ -1288,18 +1316,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8899)
-    parser.add_argument("--sites", default="default", help="default, generated:N, or both: "
-                        "default,generated:200")
+    parser.add_argument(
+        "--sites", default="default", help="default, generated:N, or both: default,generated:200"
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
-    parser.add_argument("--site-latency-ms", type=float, default=0,
-                        help="latency of generated sites")
-    parser.add_argument("--faulty-share", type=float, default=0.0,
-                        help="share of generated sites with faults (0..1)")
-    parser.add_argument("--latency-ms", type=float, default=0,
-                        help="global default latency for sites that set none")
+    parser.add_argument(
+        "--site-latency-ms", type=float, default=0, help="latency of generated sites"
+    )
+    parser.add_argument(
+        "--faulty-share",
+        type=float,
+        default=0.0,
+        help="share of generated sites with faults (0..1)",
+    )
+    parser.add_argument(
+        "--latency-ms", type=float, default=0, help="global default latency for sites that set none"
+    )
     parser.add_argument("--accounts-csv", help="also write the generated sites' account list here")
-    parser.add_argument("--stats-every", type=float, default=0,
-                        help="print request stats every N seconds (0: never)")
+    parser.add_argument(
+        "--stats-every",
+        type=float,
+        default=0,
+        help="print request stats every N seconds (0: never)",
+    )
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the farm is for loopback only")
@@ -1310,23 +1349,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.accounts_csv:
         from tests.farm.generate import generate_accounts_csv
 
-        n = sum(int(s.split(":", 1)[1]) for s in args.sites.split(",")
-                if s.strip().startswith("generated:"))
+        n = sum(
+            int(s.split(":", 1)[1])
+            for s in args.sites.split(",")
+            if s.strip().startswith("generated:")
+        )
         generate_accounts_csv(args.accounts_csv, n, args.seed)
     farm = Farm(sites, latency=args.latency_ms / 1000, host=args.host, port=args.port)
 
     async def run() -> None:
         await farm.open()
-        print(f"stackscout farm: {len(sites)} sites (built in {built:.2f}s) on {farm.proxy_url}",
-              flush=True)
+        print(
+            f"stackscout farm: {len(sites)} sites (built in {built:.2f}s) on {farm.proxy_url}",
+            flush=True,
+        )
         print(f"  proxy:   http_proxy={farm.proxy_url} https_proxy={farm.proxy_url}", flush=True)
-        print(f"  chromium: --host-resolver-rules=\"{farm.host_resolver_rules}\"", flush=True)
+        print(f'  chromium: --host-resolver-rules="{farm.host_resolver_rules}"', flush=True)
         print(f"  CA:      {farm.ca_path}", flush=True)
         print(f"  stats:   curl {farm.proxy_url}/__farm/stats", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
         try:
-            while True:
-                await asyncio.sleep(args.stats_every or 3600)
-                if args.stats_every:
+            while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), args.stats_every or 3600)
+                if args.stats_every and not stop.is_set():
                     print(json.dumps(farm.stats.snapshot()), flush=True)
         finally:
             await farm.close()

@@ -1,0 +1,69 @@
+"""Hosts, registered domains and start URLs, with tldextract's bundled suffix list only."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+import tldextract
+
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, extra_suffixes=["test"])
+_HOST_CHARS = re.compile(r"^[a-z0-9.-]+$")
+
+
+class InvalidTarget(ValueError):  # noqa: N818 - reads as a status ("invalid target")
+    """Raised by `start_url` when a row or argument cannot be turned into a website URL."""
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(host: str) -> str:
+    """`www.shop.example.co.uk` -> `example.co.uk`; an IP address stays itself."""
+    host = host.strip().strip(".").lower()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return host
+    except ValueError:
+        pass
+    ext = _EXTRACT(host)
+    if not ext.suffix or not ext.domain:
+        return ""
+    return f"{ext.domain}.{ext.suffix}"
+
+
+def to_ascii(host: str) -> str:
+    """IDNA-encode an internationalised host name (`bücher.de` -> `xn--bcher-kva.de`)."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise InvalidTarget(f"not a valid host name: {host!r}") from exc
+
+
+def start_url(text: str) -> str:
+    """Turn what a user typed (`acme.com`, `https://www.acme.com/x`) into a start URL."""
+    text = text.strip()
+    if not text:
+        raise InvalidTarget("empty URL")
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidTarget(f"malformed URL {text!r}: {exc}") from exc
+    if not parts.scheme:
+        raise InvalidTarget(f"malformed URL {text!r}")
+    if parts.scheme not in ("http", "https"):
+        raise InvalidTarget(f"unsupported scheme {parts.scheme!r} (only http and https)")
+    host = to_ascii(parts.hostname or "")
+    if not host or not _HOST_CHARS.match(host) or ".." in host:
+        raise InvalidTarget(f"no valid host in {text!r}")
+    if not registered_domain(host):
+        raise InvalidTarget(f"{host!r} is not under a public suffix")
+    netloc = host if port is None else f"{host}:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

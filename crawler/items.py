@@ -1,0 +1,34 @@
+"""What the crawler yields: one capture per account, with its crawl status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from detectors.models import Report
+from detectors.snapshot import Site
+
+STATUSES = ("ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid")
+
+
+@dataclass(slots=True)
+class PageError:
+    url: str
+    kind: str
+    reason: str
+
+
+@dataclass(slots=True)
+class SiteCapture:
+    """Everything one crawl learnt about one account's site."""
+
+    domain: str
+    url: str
+    site: Site
+    status: str = "ok"
+    reason: str = ""
+    account: dict[str, Any] = field(default_factory=dict)
+    errors: list[PageError] = field(default_factory=list)
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    report: Report | None = None

@@ -1,0 +1,59 @@
+"""Scrapy settings of the Stackscout crawler: polite, bounded and honest by default.
+
+Every STACKSCOUT_* setting is parsed once, in `crawler.config.CrawlConfig.from_settings`.
+"""
+
+from __future__ import annotations
+
+from stackscout import __version__
+
+BOT_NAME = "stackscout"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    f"Mozilla/5.0 (compatible; Stackscout/{__version__}; "
+    "+https://github.com/stackscout/stackscout)"
+)
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_USER_AGENT = "Stackscout"
+
+# Throttle per site: few parallel requests to one domain, adaptive delay.
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Bound every page in size and time.
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 8
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DNS_TIMEOUT = 10
+
+# The spider judges every status itself (a 403 challenge page is evidence, not noise).
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.downloadermiddlewares.robotscapture.RobotsCaptureMiddleware": 120,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.DetectPipeline": 300,
+}
+
+# Stackscout's own settings (see README "Settings").
+STACKSCOUT_PAGE_BUDGET = 4
+STACKSCOUT_SIGNATURES: list[str] = []
+STACKSCOUT_MIN_CONFIDENCE = 50
+STACKSCOUT_INCLUDE_OWN_SIGNATURES = True

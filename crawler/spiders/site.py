@@ -1,0 +1,150 @@
+"""The `site` spider: each account's home page, then a few telling pages, one capture each.
+
+    scrapy crawl site -a url=https://www.example.com -O result.jsonl
+
+Library callers pass `targets`: an iterable of `Target` (read lazily, so a list of 100,000
+accounts costs no memory up front).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from crawler.capture import classify_failure, page_error, page_from_response
+from crawler.config import CrawlConfig
+from crawler.domains import InvalidTarget, host_of, registered_domain, start_url
+from crawler.items import PageError, SiteCapture
+from crawler.links import telling_pages
+from detectors.botwall import bot_wall
+from detectors.snapshot import Site
+
+
+@dataclass(slots=True)
+class Target:
+    url: str
+    domain: str = ""
+    account: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _AccountCrawl:
+    capture: SiteCapture
+    pending: int = 1
+    home_failed: bool = False
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        targets: Iterable[Target] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if targets is None:
+            if not url:
+                raise ValueError("give -a url=https://... (or targets= from Python)")
+            targets = [Target(url=url)]
+        self.targets = targets
+        self.config = CrawlConfig()
+        self.invalid: list[SiteCapture] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = CrawlConfig.from_settings(crawler.settings)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        for target in self.targets:
+            try:
+                url = start_url(target.url)
+            except InvalidTarget as exc:
+                yield self._invalid(target, str(exc))
+                continue
+            domain = target.domain or registered_domain(host_of(url))
+            capture = SiteCapture(
+                domain=domain, url=url, site=Site(domain=domain), account=target.account,
+                started_at=time.time(),
+            )  # fmt: skip
+            yield self._request(url, "home", _AccountCrawl(capture))
+
+    def _invalid(self, target: Target, reason: str) -> SiteCapture:
+        now = time.time()
+        return SiteCapture(
+            domain=target.domain, url=target.url, site=Site(domain=target.domain),
+            status="invalid", reason=reason, account=target.account,
+            started_at=now, finished_at=now,
+        )  # fmt: skip
+
+    def _request(self, url: str, kind: str, state: _AccountCrawl) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"stackscout": state, "kind": kind},
+            dont_filter=kind == "home",
+        )
+
+    def parse_page(self, response: Response) -> Iterable[Any]:
+        state: _AccountCrawl = response.meta["stackscout"]
+        kind: str = response.meta["kind"]
+        page = page_from_response(response, kind)
+        state.capture.site.pages.append(page)
+        if kind == "home":
+            yield from self._after_home(response, state)
+        elif wall := bot_wall(page):
+            state.capture.errors.append(PageError(page.url, "blocked", f"bot wall: {wall}"))
+        yield from self._done(state)
+
+    def _after_home(self, response: Response, state: _AccountCrawl) -> Iterable[Any]:
+        capture = state.capture
+        page = capture.site.pages[-1]
+        wall = bot_wall(page)
+        if wall:
+            capture.status, capture.reason = "blocked", f"bot wall: {wall} (HTTP {page.status})"
+            return
+        if page.status >= 400:
+            capture.status, capture.reason = "unreachable", f"home page answered HTTP {page.status}"
+            return
+        if not page.body:
+            capture.status = "partial"
+            capture.reason = f"home page is not HTML ({page.content_type or 'no content type'})"
+            return
+        hrefs = response.css("a::attr(href)").getall() if hasattr(response, "css") else []
+        for kind, url in telling_pages(response.url, hrefs, self.config.page_budget):
+            state.pending += 1
+            yield self._request(url, kind, state)
+
+    def on_error(self, failure: Any) -> Iterable[Any]:
+        request = failure.request
+        state: _AccountCrawl = request.meta["stackscout"]
+        if request.meta["kind"] == "home":
+            state.capture.status, state.capture.reason = classify_failure(failure)
+        else:
+            state.capture.errors.append(page_error(request.url, failure))
+        yield from self._done(state)
+
+    def _done(self, state: _AccountCrawl) -> Iterable[Any]:
+        state.pending -= 1
+        if state.pending > 0:
+            return
+        capture = state.capture
+        if capture.status == "ok" and capture.errors:
+            capture.status = "partial"
+            capture.reason = "; ".join(f"{e.url}: {e.reason}" for e in capture.errors[:3])
+        bodies: dict[str, str] = getattr(self.crawler, "robots_bodies", {})
+        netloc = capture.url.split("/", 3)[2]
+        capture.site.robots_txt = bodies.pop(netloc, None)
+        capture.finished_at = time.time()
+        yield capture
+

@@ -1,0 +1,87 @@
+"""The scan document: what `stackscout scan --json`, the API and the scans collection hold.
+
+Schema: `docs/scan.schema.json`. Plain JSON types only, so the same dict is printed, served
+and stored.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from crawler.items import SiteCapture
+from detectors.models import Detection, Report
+
+SCHEMA_VERSION = 1
+GOOD_STATUSES = ("ok", "partial")
+"""Scans whose absences mean something: only these report category gaps."""
+
+
+def iso(ts: float | None = None) -> str:
+    return datetime.fromtimestamp(ts if ts is not None else time.time(), UTC).isoformat(
+        timespec="seconds"
+    )
+
+
+def technology_entry(d: Detection) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "categories": d.categories,
+        "version": d.version or None,
+        "confidence": d.confidence,
+        "vendor": d.vendor or None,
+        "website": d.website or None,
+        "saas": d.saas,
+        "pricing": d.pricing,
+        "render_only": d.render_only,
+        "implied_by": d.implied_by,
+        "evidence": [
+            {
+                "field": e.field,
+                "key": e.key or None,
+                "pattern": e.pattern,
+                "match": e.match,
+                "url": e.url,
+                "source": e.source,
+                "confidence": e.confidence,
+            }
+            for e in d.evidence[:10]
+        ],
+    }
+
+
+def scan_document(capture: SiteCapture, report: Report | None = None) -> dict[str, Any]:
+    report = report or capture.report
+    good = capture.status in GOOD_STATUSES
+    techs = report.technologies if report else []
+    return {
+        "schema": SCHEMA_VERSION,
+        "domain": capture.domain,
+        "url": capture.url,
+        "final_url": capture.site.pages[0].url if capture.site.pages else None,
+        "status": capture.status,
+        "reason": capture.reason or None,
+        "scanned_at": iso(capture.finished_at or None),
+        "duration_s": round(max(0.0, capture.finished_at - capture.started_at), 3),
+        "technologies": [technology_entry(d) for d in techs],
+        "categories": report.categories if report else {},
+        "gaps": (report.gaps if report else []) if good else None,
+        "pages": [
+            {
+                "url": p.url,
+                "requested_url": p.requested_url,
+                "kind": p.kind,
+                "status": p.status,
+                "redirects": p.redirects,
+                "content_type": p.content_type or None,
+                "bytes": p.size,
+                "ttfb_ms": p.ttfb_ms,
+                "rendered": p.rendered,
+                "render_reason": p.render_reason or None,
+            }
+            for p in capture.site.pages
+        ],
+        "errors": [{"url": e.url, "kind": e.kind, "reason": e.reason} for e in capture.errors],
+        "detect_seconds": round(report.seconds, 6) if report else 0.0,
+    }

@@ -1,0 +1,304 @@
+"""The `stackscout` command line. The only module that prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from stackscout import __version__
+
+EXIT_STATUS = {"ok": 0, "partial": 0, "invalid": 2, "unreachable": 3, "robots_disallowed": 4,
+               "blocked": 5}  # fmt: skip
+
+
+LOG_LEVEL = "WARNING"
+
+
+def _setup_logging(verbose: int) -> None:
+    """Logging to stderr; crawls hand the same level to Scrapy (see `_crawl_overrides`)."""
+    global LOG_LEVEL  # noqa: PLW0603 - set once per process, from the command line
+    LOG_LEVEL = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(LOG_LEVEL)  # Scrapy resets the root logger's level; the handler filters
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.root.addHandler(handler)
+    logging.root.setLevel(LOG_LEVEL)
+
+
+def _crawl_overrides(**extra: Any) -> dict[str, Any]:
+    """Scrapy logs through the handler above instead of installing its own."""
+    return {"LOG_LEVEL": LOG_LEVEL, "LOG_ENABLED": False, **extra}
+
+
+signatures_option = click.option(
+    "--signatures", "signature_paths", multiple=True, type=click.Path(exists=True),
+    help="Extra signature file or folder in the Wappalyzer schema (repeatable).",
+)  # fmt: skip
+own_option = click.option(
+    "--own/--no-own", "include_own", default=True, show_default=True,
+    help="Use the project's own signatures.",
+)  # fmt: skip
+confidence_option = click.option(
+    "--min-confidence", default=50, show_default=True, type=click.IntRange(0, 100),
+    help="Report technologies at or above this confidence.",
+)  # fmt: skip
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stackscout")
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """Stackscout: what a company's website runs, explained, for account-based marketing."""
+    _setup_logging(verbose)
+
+
+# -- scan ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (docs/scan.schema.json).")
+@click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50),
+              help="Telling pages (pricing, careers, ...) fetched besides the home page.")  # fmt: skip
+@signatures_option
+@own_option
+@confidence_option
+def scan(
+    url: str, as_json: bool, pages: int, signature_paths: tuple[str, ...], include_own: bool,
+    min_confidence: int,
+) -> None:  # fmt: skip
+    """Scan one website and show what it runs, grouped by category, with evidence."""
+    from crawler.run import scan as run_scan
+    from enrich.documents import scan_document
+
+    overrides = _crawl_overrides(
+        STACKSCOUT_PAGE_BUDGET=pages,
+        STACKSCOUT_SIGNATURES=list(signature_paths),
+        STACKSCOUT_INCLUDE_OWN_SIGNATURES=include_own,
+        STACKSCOUT_MIN_CONFIDENCE=min_confidence,
+    )
+    capture = run_scan(url, overrides)
+    doc = scan_document(capture)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        from stackscout.render import print_scan
+
+        print_scan(doc)
+    sys.exit(EXIT_STATUS.get(doc["status"], 1))
+
+
+# -- detect -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--url", default="", help="The URL of a single saved HTML file.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (JSON lines).")
+@signatures_option
+@own_option
+@confidence_option
+def detect(
+    path: Path, url: str, out: Path | None, signature_paths: tuple[str, ...], include_own: bool,
+    min_confidence: int,
+) -> None:  # fmt: skip
+    """Detect technologies in saved pages: an HTML file, a corpus folder, a HAR or a WARC file.
+
+    Writes one JSON line per page; no network is used.
+    """
+    from detectors.loaders import iter_saved
+
+    detector = _detector(signature_paths, include_own, min_confidence)
+    pages = list(iter_saved(path, url))
+    stream = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        with _progress(len(pages), "detecting", enabled=out is not None) as advance:
+            for saved in pages:
+                report = detector.detect_page(saved.page)
+                line = {
+                    "page": saved.id,
+                    "url": saved.page.url,
+                    "technologies": [_slim(d.to_dict()) for d in report.technologies],
+                    "seconds": round(report.seconds, 6),
+                }
+                stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+                advance()
+    finally:
+        if out:
+            stream.close()
+
+
+def _slim(d: dict[str, Any]) -> dict[str, Any]:
+    keys = ("name", "version", "categories", "confidence", "evidence", "implied_by", "render_only")
+    return {k: d[k] for k in keys}
+
+
+def _detector(paths: tuple[str, ...], include_own: bool, min_confidence: int) -> Any:
+    from detectors.engine import Detector
+
+    detector = Detector.load(
+        paths, include_own=include_own, min_confidence=min_confidence, on_error="report"
+    )
+    for error in detector.sigs.errors:
+        click.echo(f"warning: signature left out: {error}", err=True)
+    return detector
+
+
+class _progress:  # noqa: N801 - used as a context manager, reads as a function
+    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+
+    def __init__(self, total: int, label: str, *, enabled: bool = True) -> None:
+        self.total, self.label = total, label
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return lambda n=1: None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=False, console=_stderr_console())
+        self._bar.start()
+        task = self._bar.add_task(self.label, total=self.total)
+        return lambda n=1: self._bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+# -- signatures ---------------------------------------------------------------------------
+
+
+@main.group()
+def signatures() -> None:
+    """List, search, validate and debug signatures."""
+
+
+@signatures.command("list")
+@click.argument("query", required=False, default="")
+@click.option("--category", default="", help="Only technologies of this category (name).")
+@signatures_option
+@own_option
+@click.option("--json", "as_json", is_flag=True)
+def signatures_list(
+    query: str, category: str, signature_paths: tuple[str, ...], include_own: bool, as_json: bool
+) -> None:
+    """List technologies, optionally those whose name, vendor or description matches QUERY."""
+    from detectors import signatures as sig
+
+    sigs = sig.load(signature_paths, include_own=include_own, on_error="report")
+    rows = []
+    for tech in sorted(sigs.technologies.values(), key=lambda t: t.name.lower()):
+        cats = sigs.category_names(tech)
+        text = f"{tech.name} {tech.vendor} {tech.description}".lower()
+        if query and query.lower() not in text:
+            continue
+        if category and category.lower() not in (c.lower() for c in cats):
+            continue
+        rows.append({"name": tech.name, "categories": cats, "vendor": tech.vendor,
+                     "website": tech.website, "saas": tech.saas, "pricing": tech.pricing,
+                     "description": tech.description})  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['name']:<36} {', '.join(r['categories']):<40} {r['vendor']}")
+    click.echo(f"{len(rows)} technologies", err=True)
+
+
+@signatures.command("categories")
+@click.option("--core", is_flag=True, help="Only the core categories used for gap reports.")
+def signatures_categories(core: bool) -> None:
+    """List the category taxonomy with technology counts."""
+    from detectors import signatures as sig
+
+    sigs = sig.load(on_error="report")
+    counts: dict[int, int] = {}
+    for tech in sigs.technologies.values():
+        for c in tech.cats:
+            counts[c] = counts.get(c, 0) + 1
+    for cat in sorted(sigs.categories.values(), key=lambda c: c.name.lower()):
+        if core and not cat.core:
+            continue
+        flag = "core" if cat.core else ""
+        click.echo(f"{cat.id:>5}  {cat.name:<32} {flag:<5} {counts.get(cat.id, 0):>4}")
+
+
+@signatures.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--strict/--lenient", default=None,
+              help="RE2-only patterns and resolvable references (default: strict for own files).")  # fmt: skip
+def signatures_validate(paths: tuple[str, ...], strict: bool | None) -> None:
+    """Compile every pattern of signature files and report errors and duplicates.
+
+    With no PATHS, validates the project's own signatures. Exits 1 on any error.
+    """
+    from detectors import signatures as sig
+    from detectors.engine import Detector
+
+    own = not paths
+    strict = own if strict is None else strict
+    sigs = sig.load(paths, include_own=own, on_error="report")
+    problems = list(sigs.errors)
+    if strict:
+        problems += list(sig.check_references(sigs))
+        problems += [f"{p.tech}: {p.field} pattern {p.source!r} is not RE2 syntax"
+                     for t in sigs.technologies.values() for p in t.patterns if p.engine != "re2"]  # fmt: skip
+    problems += [f"{name}: defined in {a} and again in {b}" for name, a, b in sigs.duplicates]
+    for tech in sigs.technologies.values():
+        if not tech.cats:
+            problems.append(f"{tech.name}: no category")
+    Detector(sigs)  # builds every prefilter: proves the set compiles as a whole
+    n_patterns = sum(len(t.patterns) + len(t.dom) for t in sigs.technologies.values())
+    for p in problems:
+        click.echo(f"error: {p}", err=True)
+    click.echo(
+        f"{len(sigs.technologies)} technologies, {n_patterns} patterns, "
+        f"{len(sigs.files)} files, {len(problems)} problems"
+    )
+    sys.exit(1 if problems else 0)
+
+
+@signatures.command("explain")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--url", default="", help="URL of a single saved HTML file.")
+@click.option("--tech", "only", default="", help="Only this technology.")
+@signatures_option
+@own_option
+def signatures_explain(
+    path: Path, url: str, only: str, signature_paths: tuple[str, ...], include_own: bool
+) -> None:
+    """Show which signatures matched a saved page, and why (for debugging false positives)."""
+    from detectors.loaders import iter_saved
+
+    detector = _detector(signature_paths, include_own, 0)
+    for saved in iter_saved(path, url):
+        report = detector.detect_page(saved.page)
+        click.echo(f"== {saved.id}  {saved.page.url}")
+        for d in report.technologies:
+            if only and d.name.lower() != only.lower():
+                continue
+            below = "  (below the default threshold)" if d.confidence < 50 else ""
+            click.echo(f"{d.name}  [{', '.join(d.categories)}]  confidence {d.confidence}{below}")
+            for e in d.evidence:
+                key = f"[{e.key}]" if e.key else ""
+                click.echo(f"    {e.source:<7} {e.field}{key} ~ /{e.pattern}/ "
+                           f"(+{e.confidence}) matched {e.match!r}")  # fmt: skip
+            if d.implied_by:
+                click.echo(f"    implied by {', '.join(d.implied_by)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
