@@ -15,6 +15,7 @@ class CrawlConfig:
     signatures: list[str] = field(default_factory=list)
     include_own_signatures: bool = True
     min_confidence: int = 50
+    render: str = "never"
 
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlConfig:
@@ -24,9 +25,13 @@ class CrawlConfig:
             raise ValueError(f"STACKSCOUT_PAGE_BUDGET must be 0..50, got {budget}")
         if not 0 <= confidence <= 100:
             raise ValueError(f"STACKSCOUT_MIN_CONFIDENCE must be 0..100, got {confidence}")
+        render = settings.get("STACKSCOUT_RENDER", "never")
+        if render not in RENDER_POLICIES:
+            raise ValueError(f"STACKSCOUT_RENDER must be one of {RENDER_POLICIES}, got {render!r}")
         return cls(
             page_budget=budget,
             signatures=list(settings.getlist("STACKSCOUT_SIGNATURES")),
             include_own_signatures=settings.getbool("STACKSCOUT_INCLUDE_OWN_SIGNATURES", True),
             min_confidence=confidence,
+            render=render,
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
+from twisted.internet import task
 
 from crawler.items import SiteCapture
 from crawler.spiders.site import SiteSpider, Target
@@ -22,12 +23,19 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
 
 
 def run_crawl(
-    targets: Iterable[Target],
+    targets: Iterable[Target] | AsyncIterable[Target],
     on_capture: Callable[[SiteCapture], None],
     overrides: dict[str, Any] | None = None,
+    ticks: Sequence[tuple[float, Callable[[], None]]] = (),
 ) -> dict[str, Any]:
-    """Crawl every target, calling `on_capture` as each account finishes; return the stats."""
+    """Crawl every target, calling `on_capture` as each account finishes; return the stats.
+
+    `ticks` are (seconds, function) pairs run periodically in the reactor while it crawls.
+    """
     process = AsyncCrawlerProcess(crawl_settings(overrides))
+    loops = [task.LoopingCall(fn) for _, fn in ticks]
+    for loop, (interval, _) in zip(loops, ticks, strict=True):
+        loop.start(interval, now=False)
     crawler = process.create_crawler(SiteSpider)
 
     def item_scraped(item: Any, **_: Any) -> None:
@@ -37,6 +45,9 @@ def run_crawl(
     crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
     process.crawl(crawler, targets=targets)
     process.start()
+    for loop in loops:
+        if loop.running:
+            loop.stop()
     return dict(crawler.stats.get_stats()) if crawler.stats else {}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -298,6 +299,200 @@ def signatures_explain(
                            f"(+{e.confidence}) matched {e.match!r}")  # fmt: skip
             if d.implied_by:
                 click.echo(f"    implied by {', '.join(d.implied_by)}")
+
+
+# -- batch enrichment, queue and database ------------------------------------------------
+
+render_option = click.option(
+    "--render", type=click.Choice(["auto", "always", "never"]), default="never", show_default=True,
+    help="Browser rendering policy (rendering needs Chromium; see README).",
+)  # fmt: skip
+db_option = click.option(
+    "--db", "db_uri", envvar="MONGODB_URI", default=None,
+    help="MongoDB URI (env MONGODB_URI). Default: the embedded server, started on demand.",
+)  # fmt: skip
+
+
+def _store(db_uri: str | None) -> Any:
+    from enrich.db import connect
+    from enrich.store import Store
+
+    return Store(connect(db_uri))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@render_option
+@click.option("--refresh-days", default=7.0, show_default=True, type=click.FloatRange(0),
+              help="Skip accounts scanned within this many days.")  # fmt: skip
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write rejected rows (default: <input>.rejects.csv).")  # fmt: skip
+@click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
+@signatures_option
+@own_option
+def enrich(
+    path: Path, db_uri: str | None, render: str, refresh_days: float, rejects: Path | None,
+    pages: int, signature_paths: tuple[str, ...], include_own: bool,
+) -> None:  # fmt: skip
+    """Crawl every account of a CSV/JSONL list and write the technographics to MongoDB.
+
+    Re-running the same list resumes it: accounts scanned within --refresh-days are skipped.
+    """
+    from datetime import timedelta
+
+    from enrich.batch import WorkOptions, enqueue_file, prepare, work
+
+    started = time.monotonic()
+    store = _store(db_uri)
+    prepare(store)
+    summary = enqueue_file(store, path, refresh=timedelta(days=refresh_days), rejects_path=rejects)
+    click.echo(f"{summary.rows} rows: {summary.queued} to scan, {summary.fresh} scanned within "
+               f"{refresh_days:g} days (skipped), {summary.rejected} rejected"
+               + (f" -> {summary.rejects_file}" if summary.rejects_file else ""), err=True)  # fmt: skip
+    counts: dict[str, int] = {}
+    with _progress(summary.queued, "enriching") as advance:
+        def on_capture(capture: Any) -> None:
+            counts[capture.status] = counts.get(capture.status, 0) + 1
+            advance()
+
+        opts = WorkOptions(batch=summary.batch, on_capture=on_capture,
+                           overrides=_crawl_overrides(**_scan_settings(pages, signature_paths, include_own, render)))  # fmt: skip
+        work(store, opts)
+    elapsed = time.monotonic() - started
+    done = sum(counts.values())
+    click.echo(f"done: {done} accounts in {elapsed:.1f}s ({done / max(elapsed, 1e-9):.1f}/s); "
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+               + f"; {store.stats.writes} database writes", err=True)  # fmt: skip
+
+
+def _scan_settings(
+    pages: int, signature_paths: tuple[str, ...], include_own: bool, render: str
+) -> dict[str, Any]:
+    return {
+        "STACKSCOUT_PAGE_BUDGET": pages,
+        "STACKSCOUT_SIGNATURES": list(signature_paths),
+        "STACKSCOUT_INCLUDE_OWN_SIGNATURES": include_own,
+        "STACKSCOUT_RENDER": render,
+    }
+
+
+@main.command()
+@db_option
+@render_option
+@click.option("--claim-size", default=25, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--poll", default=5.0, show_default=True, help="Seconds between polls when idle.")
+@click.option("--max-accounts", type=int, default=None, help="Stop after this many accounts.")
+@click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
+@signatures_option
+@own_option
+def worker(
+    db_uri: str | None, render: str, claim_size: int, poll: float, max_accounts: int | None,
+    pages: int, signature_paths: tuple[str, ...], include_own: bool,
+) -> None:  # fmt: skip
+    """Run a long-lived enrichment worker on the accounts queue (any number may share it)."""
+    from enrich.batch import WorkOptions, prepare, work
+
+    store = _store(db_uri)
+    prepare(store)
+    click.echo(f"worker {store.worker} on {store.db.name}: waiting for accounts", err=True)
+    opts = WorkOptions(claim_size=claim_size, poll_s=poll, stop_after=max_accounts,
+                       overrides=_crawl_overrides(**_scan_settings(pages, signature_paths, include_own, render)))  # fmt: skip
+    work(store, opts)
+
+
+@main.command()
+@click.argument("items", nargs=-1)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV/JSONL account list.")  # fmt: skip
+@db_option
+@click.option("--batch", default="manual", show_default=True, help="Batch label for the queue.")
+@click.option("--refresh-days", default=0.0, show_default=True, type=click.FloatRange(0))
+def enqueue(
+    items: tuple[str, ...], path: Path | None, db_uri: str | None, batch: str, refresh_days: float
+) -> None:
+    """Queue accounts (domains/URLs, or a list file) for workers, without crawling."""
+    from datetime import timedelta
+
+    from enrich.accounts import Account, normalise
+    from enrich.batch import enqueue_file, prepare
+
+    store = _store(db_uri)
+    prepare(store)
+    refresh = timedelta(days=refresh_days)
+    if path:
+        summary = enqueue_file(store, path, refresh=refresh)
+        click.echo(f"{summary.queued} queued, {summary.fresh} fresh, {summary.rejected} rejected")
+    accounts = []
+    for n, item in enumerate(items, 1):
+        acc = normalise(n, {"website": item})
+        if isinstance(acc, Account):
+            accounts.append(acc)
+        else:
+            click.echo(f"rejected {item!r}: {acc.reason}", err=True)
+    if accounts:
+        result = store.enqueue(accounts, batch=batch, refresh=refresh, source="cli")
+        click.echo(f"{result.queued} queued, {result.fresh} fresh")
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+def export(db_uri: str | None, fmt: str, out: Path | None) -> None:
+    """Export stored accounts as CSV (flat, CRM-import friendly) or JSONL."""
+    from enrich.export import write_export
+
+    store = _store(db_uri)
+    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        n = write_export(store.accounts.find({}, {"outbox": 0}), stream, fmt)
+    finally:
+        if out:
+            stream.close()
+    click.echo(f"{n} accounts exported", err=True)
+
+
+@main.group()
+def db() -> None:
+    """Manage the embedded MongoDB-compatible server (SecantusDB)."""
+
+
+@db.command("start")
+def db_start() -> None:
+    """Start the embedded server (if not running) and print its URI."""
+    from enrich import dbserver
+
+    click.echo(dbserver.ensure_running())
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server."""
+    from enrich import dbserver
+
+    click.echo("stopped" if dbserver.stop() else "not running")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Show whether the embedded server runs, where its data lives and its URI."""
+    from enrich import dbserver
+
+    click.echo(json.dumps(dbserver.status(), indent=2, default=str))
+    sys.exit(0 if dbserver.status().get("running") else 3)
+
+
+@db.command("uri")
+def db_uri_cmd() -> None:
+    """Print the URI of the running embedded server (for other tools)."""
+    from enrich import dbserver
+
+    uri = dbserver.uri()
+    if not uri:
+        click.echo("the embedded server is not running: `stackscout db start`", err=True)
+        sys.exit(3)
+    click.echo(uri)
 
 
 if __name__ == "__main__":  # pragma: no cover

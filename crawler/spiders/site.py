@@ -9,7 +9,7 @@ accounts costs no memory up front).
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,7 @@ class SiteSpider(scrapy.Spider):
     def __init__(
         self,
         url: str | None = None,
-        targets: Iterable[Target] | None = None,
+        targets: Iterable[Target] | AsyncIterable[Target] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -65,7 +65,7 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        for target in self.targets:
+        async for target in _aiter(self.targets):
             try:
                 url = start_url(target.url)
             except InvalidTarget as exc:
@@ -139,12 +139,21 @@ class SiteSpider(scrapy.Spider):
         if state.pending > 0:
             return
         capture = state.capture
-        if capture.status == "ok" and capture.errors:
+        failed = [e for e in capture.errors if e.kind != "robots_disallowed"]
+        if capture.status == "ok" and failed:
             capture.status = "partial"
-            capture.reason = "; ".join(f"{e.url}: {e.reason}" for e in capture.errors[:3])
+            capture.reason = "; ".join(f"{e.url}: {e.reason}" for e in failed[:3])
         bodies: dict[str, str] = getattr(self.crawler, "robots_bodies", {})
         netloc = capture.url.split("/", 3)[2]
         capture.site.robots_txt = bodies.pop(netloc, None)
         capture.finished_at = time.time()
         yield capture
 
+
+async def _aiter(items: Iterable[Target] | AsyncIterable[Target]) -> AsyncIterator[Target]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item

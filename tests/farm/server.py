@@ -861,9 +861,18 @@ class Farm:
 
     # -- lifecycle: inside an event loop --------------------------------------------------------
 
+    def _known_names(self) -> list[str]:
+        names = []
+        for host, site in list(self.sites.items()):
+            names.append(host)
+            if site.www_alias and not host.startswith("www."):
+                names.append("www." + host)
+        return names
+
     async def open(self) -> None:
         if self.tls is None:
             self.tls = FarmTLS()
+        self.tls.register_hosts(self._known_names())
         sock = socket.create_server((self.bind_host, self.port), backlog=1024)
         sock.setblocking(False)
         self._sock = sock

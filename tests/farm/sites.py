@@ -1401,13 +1401,13 @@ _NEXT_CHUNKS = [
 # Injected at runtime by _app: only a rendering browser sees Hotjar.
 _NEXT_APP_JS = """(self.webpackChunk_N_E=self.webpackChunk_N_E||[]).push([[888],{6840:function(e,t,n){\
 (window.__NEXT_P=window.__NEXT_P||[]).push(["/_app",function(){return n(3847)}])},3847:function(e,t,n){\
-"use strict";n.r(t);function loadHotjar(){(function(h,o,t,j,a,r){h.hj=h.hj||function(){(h.hj.q=h.hj.q||[])\
+"use strict";n.r(t),t.default=function(e){return e.Component?null:null}}},function(e){var t=function(t)\
+{return e(e.s=t)};e.O(0,[774,179],function(){return t(6840),t(3847)}),_N_E=e.O()}]);
+!function(){function loadHotjar(){(function(h,o,t,j,a,r){h.hj=h.hj||function(){(h.hj.q=h.hj.q||[])\
 .push(arguments)};h._hjSettings={hjid:3456789,hjsv:6};a=o.getElementsByTagName('head')[0];\
 r=o.createElement('script');r.async=1;r.src=t+h._hjSettings.hjid+j+h._hjSettings.hjsv;a.appendChild(r);})\
-(window,document,'https://static.hotjar.com/c/hotjar-','.js?sv=');}\
-window.__ledgerlyBooted=!0;if(document.readyState==="complete"){loadHotjar()}else{window.addEventListener(\
-"load",loadHotjar)}t.default=function(e){return e.Component?null:null}}},function(e){var t=function(t)\
-{return e(e.s=t)};e.O(0,[774,179],function(){return t(6840),t(3847)}),_N_E=e.O()}]);
+(window,document,'https://static.hotjar.com/c/hotjar-','.js?sv=');}window.__ledgerlyBooted=!0;\
+"complete"===document.readyState?loadHotjar():window.addEventListener("load",loadHotjar)}();
 """
 
 _NEXT_NAV = [
