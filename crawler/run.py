@@ -57,3 +57,23 @@ def scan(url: str, overrides: dict[str, Any] | None = None) -> SiteCapture:
     if not captures:
         raise RuntimeError(f"the crawl of {url} ended without a result (see the log)")
     return captures[0]
+
+
+async def crawl_async(
+    targets: Iterable[Target] | AsyncIterable[Target],
+    overrides: dict[str, Any] | None = None,
+) -> list[SiteCapture]:
+    """Crawl inside an already running reactor (tests, long-lived services)."""
+    from scrapy.crawler import AsyncCrawlerRunner
+
+    captures: list[SiteCapture] = []
+    runner = AsyncCrawlerRunner(crawl_settings(overrides))
+    crawler = runner.create_crawler(SiteSpider)
+
+    def item_scraped(item: Any, **_: Any) -> None:
+        if isinstance(item, SiteCapture):
+            captures.append(item)
+
+    crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
+    await runner.crawl(crawler, targets=targets)
+    return captures

@@ -14,7 +14,7 @@ from typing import Any
 
 import re2
 
-from detectors.patterns import Pattern, excerpt
+from detectors.patterns import ANCHORED, Pattern, excerpt
 from detectors.prefilter import Prefilter
 from detectors.signatures import DomRule
 
@@ -89,7 +89,9 @@ class DomMatcher:
                         self._by_literal.append([])
                     self._by_literal[lid].append(alt)
             checks = [p for p in [rule.text, *rule.attributes.values()] if p]
-            self._needs_value.append(not rule.exists and not any(p.is_presence for p in checks))
+            # An anchored value (`^...`) is anchored to the attribute, not the page: no prefilter.
+            unfilterable = any(p.is_presence or ANCHORED.search(p.regex_source) for p in checks)
+            self._needs_value.append(not rule.exists and not unfilterable)
             for p in checks:
                 if not p.is_presence:
                     value_sources.append(p.regex_source)

@@ -21,7 +21,7 @@ from detectors import signatures
 from detectors.dom import DomMatcher
 from detectors.extract import Features, View, views
 from detectors.models import Detection, Evidence, Report
-from detectors.patterns import Pattern, excerpt
+from detectors.patterns import ANCHORED, Pattern, excerpt
 from detectors.prefilter import Prefilter
 from detectors.signatures import SignatureSet, Technology
 from detectors.snapshot import Page, Site
@@ -32,7 +32,6 @@ LINE_FIELDS = ("scriptSrc", "xhr", "url")
 SITE_FIELDS = ("robots", "certIssuer")
 PREFILTER_MIN = 6
 """Keys with at least this many patterns (e.g. meta `generator`) get their own prefilter."""
-_ANCHOR = re.compile(r"(?<![\\\[])\^|(?<!\\)\$")
 _DMARC_ADDRESS = re.compile(r"mailto:[^@\s;,]+@([^\s;,!]+)", re.I)
 _SPF_INCLUDE = re.compile(r"\b(?:include|redirect)[:=]([^\s]+)", re.I)
 
@@ -66,7 +65,7 @@ class Detector:
         all_patterns = [p for t in sigs.technologies.values() for p in t.patterns]
         self._body = [p for p in all_patterns if p.field in BODY_FIELDS and not p.is_presence]
         self._body_always = [
-            i for i, p in enumerate(self._body) if p.field != "html" and _ANCHOR.search(p.regex_source)
+            i for i, p in enumerate(self._body) if p.field != "html" and ANCHORED.search(p.regex_source)
         ]
         self._body_pf = Prefilter([p.regex_source for p in self._body])
         self._lines = {f: [p for p in all_patterns if p.field == f] for f in LINE_FIELDS}
@@ -122,12 +121,15 @@ class Detector:
                 joined = "\n".join(subjects)
                 for i in sorted(set(self._lines_pf[fname].scan(joined))):
                     record.lines(self._lines[fname][i], joined)
-        self._match_keyed("headers", view.headers, record, lower=True)
-        self._match_keyed("meta", {k: v for k, vs in feats.meta.items() for v in vs[:1]}, record, lower=True)
+        self._match_keyed("headers", view.headers.items(), record, lower=True)
+        meta = [(k, v) for k, values in feats.meta.items() for v in values]
+        self._match_keyed("meta", meta, record, lower=True)
         self._match_cookies(view.cookies, record)
-        self._match_keyed("js", {k: _js_text(v) for k, v in view.js.items() if v is not None}, record)
+        js = [(k, _js_text(v)) for k, v in view.js.items() if v is not None]
+        self._match_keyed("js", js, record)
         for rule, pattern, key, text in self._dom.match(feats.root, view.html):
-            p = pattern or Pattern(tech=rule.tech, field="dom", source=rule.selector, key=key)
+            p = pattern or Pattern(tech=rule.tech, field="dom", source=rule.selector, key=key,
+                                   confidence=rule.exists_confidence)  # fmt: skip
             version = p.resolve_version(p.search(text)) if pattern else ""
             record.add(p, text, version)
 
@@ -147,17 +149,17 @@ class Detector:
                 record.first(p, [feats.text])
 
     def _match_keyed(
-        self, fname: str, values: dict[str, str], record: _Recorder, *, lower: bool = False
+        self, fname: str, values: Iterable[tuple[str, str]], record: _Recorder, *, lower: bool = False
     ) -> None:
         index = self._keyed.get(fname, {})
-        for key, value in values.items():
+        for key, value in values:
             entry = index.get(key.lower() if lower else key)
             if entry is not None:
                 for p in entry.candidates(value):
                     record.first(p, [value])
 
     def _match_cookies(self, cookies: dict[str, str], record: _Recorder) -> None:
-        self._match_keyed("cookies", cookies, record)
+        self._match_keyed("cookies", cookies.items(), record)
         for p in self._cookie_prefixes:
             prefix = p.key[:-1]
             for name, value in cookies.items():

@@ -23,6 +23,8 @@ MAX_SUBJECT = 2_000_000
 """Subjects are cut to this many characters before a confirming search."""
 MATCH_EXCERPT = 120
 
+ANCHORED = re.compile(r"(?<![\\\[])\^|(?<!\\)\$")
+"""A `^` or `$` outside a character class: the pattern is anchored to its subject."""
 _JS_ESCAPES = set("dDwWsSbBnrtfv0123456789cxu")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _QUIET = re2.Options()

@@ -56,6 +56,7 @@ class DomRule:
     selector: str
     xpath: Any = None
     exists: bool = True
+    exists_confidence: int = 100
     text: Pattern | None = None
     attributes: dict[str, Pattern] = field(default_factory=dict)
     properties: dict[str, Pattern] = field(default_factory=dict)
@@ -241,7 +242,7 @@ def build_technology(
         requires=[str(r).split("\\;")[0] for r in as_list(raw.get("requires"))],
         requires_category=[_cat_id(c, cat_ids, name) for c in as_list(raw.get("requiresCategory"))],
         excludes=[str(r).split("\\;")[0] for r in as_list(raw.get("excludes"))],
-        sources=[name],
+        sources=[source or name],
     )
     report = _Report(errors, source)
     for fname in LIST_FIELDS:
@@ -325,6 +326,8 @@ def dom_rule(tech: str, selector: str, spec: Any) -> DomRule:
     if not isinstance(spec, dict):
         return rule
     rule.exists = "exists" in spec
+    if rule.exists and spec["exists"]:
+        rule.exists_confidence = parse(tech, "dom", spec["exists"], key=selector).confidence
     if "text" in spec:
         rule.text = parse(tech, "dom", spec["text"], key=selector)
     for attr, pattern in (spec.get("attributes") or {}).items():

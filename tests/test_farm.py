@@ -1,5 +1,7 @@
-# ruff: noqa: F811  (pytest fixtures are imported, then requested by name)
-"""Tests of the loopback site farm itself (tests/farm), through urllib and raw sockets."""
+"""Tests of the loopback site farm itself (tests/farm), through urllib and raw sockets.
+
+The ``farm``/``farm_env`` fixtures come from tests/conftest_farm.py via tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest_farm import farm, farm_env  # noqa: F401  (fixtures)
 from tests.farm.generate import generate_accounts_csv, generate_sites, make_profile
 from tests.farm.server import (
     BEHAVIOURS,
@@ -240,15 +241,15 @@ def test_latency(fetch, farm_env: Farm) -> None:
     site = Site(
         "slowpoke.test",
         {"/": Response(body="ok"), "/fast": Response(body="fast", delay=0)},
-        latency=0.2,
+        latency=0.3,
     )
     with farm_env.temporary_sites(site):
         t0 = time.perf_counter()
         assert fetch("http://slowpoke.test/")[2] == b"ok"
-        assert time.perf_counter() - t0 >= 0.2
+        assert time.perf_counter() - t0 >= 0.3
         t0 = time.perf_counter()
         assert fetch("http://slowpoke.test/fast")[2] == b"fast"
-        assert time.perf_counter() - t0 < 0.15
+        assert time.perf_counter() - t0 < 0.25
     assert "slowpoke.test" not in farm_env.sites
     farm_env.latency = 0.15  # global default, for sites that set none (restored by farm_env)
     t0 = time.perf_counter()
@@ -311,9 +312,9 @@ def test_reset_truncated_hang(fetch, farm_env: Farm) -> None:
     with pytest.raises(http.client.IncompleteRead):
         fetch("http://faults.test/truncated")
     with pytest.raises((TimeoutError, socket.timeout, urllib.error.URLError)):
-        fetch("http://faults.test/hang", timeout=0.3)
+        fetch("http://faults.test/hang", timeout=0.2)
     with pytest.raises((TimeoutError, socket.timeout)):
-        fetch("http://faults.test/hang-after-headers", timeout=0.3)
+        fetch("http://faults.test/hang-after-headers", timeout=0.2)
 
 
 def test_drip_huge_binary_charset(fetch, farm_env: Farm) -> None:
@@ -422,7 +423,7 @@ def test_generator_mix_and_sizes() -> None:
     sizes = [len(b) for b in _bodies(dict(list(sites.items())[:30])).values()]
     assert min(sizes) >= 5_000 and max(sizes) <= 40_000
     t0 = time.perf_counter()
-    generate_sites(2000, seed=3)
+    generate_sites(1000, seed=3)
     assert time.perf_counter() - t0 < 5
 
 
