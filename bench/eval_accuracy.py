@@ -23,7 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,15 @@ def external_db() -> Path | None:
 def run_detect(corpus: Path, extra: list[str], own: bool) -> dict[str, dict[str, Any]]:
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as tmp:
         out = Path(tmp.name)
-    cmd = [sys.executable, "-m", "stackscout.cli", "detect", str(corpus / "pages"), "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "stackscout.cli",
+        "detect",
+        str(corpus / "pages"),
+        "--out",
+        str(out),
+    ]
     for path in extra:
         cmd += ["--signatures", path]
     if not own:
@@ -112,7 +120,10 @@ def print_score(label: str, s: dict[str, Any], verbose: bool) -> None:
     print("   recall by category: " + ", ".join(f"{c} {r:.2f}" for c, r in list(cats.items())[:25]))
     if verbose:
         missed = Counter(name for _, name in s["misses"])
-        print("   false positives: " + "; ".join(f"{p}: {n} <- {e}" for p, n, e in s["false_positives"]))
+        print(
+            "   false positives: "
+            + "; ".join(f"{p}: {n} <- {e}" for p, n, e in s["false_positives"])
+        )
         print("   most missed: " + ", ".join(f"{n} x{c}" for n, c in missed.most_common(40)))
         unj = Counter(u["name"] for u in s["unjudged"])
         print("   most unjudged: " + ", ".join(f"{n} x{c}" for n, c in unj.most_common(40)))
@@ -131,7 +142,9 @@ def check(scores: dict[str, dict[str, Any]], baseline: dict[str, Any]) -> list[s
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--set", choices=["own", "external", "both", "all"], default="own")
     ap.add_argument("--signatures", action="append", default=[], help="extra signature file")

@@ -33,7 +33,7 @@ def page_from_response(response: Response, kind: str) -> Page:
         body=response.text if is_text else "",
         redirects=redirects,
         content_type=headers.get("content-type", ""),
-        encoding=response.encoding if is_text else "",
+        encoding=response.encoding if isinstance(response, TextResponse) else "",
         kind=kind,
         fetched_at=time.time(),
         ttfb_ms=_ms(response.meta.get("download_latency")),

@@ -13,7 +13,7 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, extra_suff
 _HOST_CHARS = re.compile(r"^[a-z0-9.-]+$")
 
 
-class InvalidTarget(ValueError):  # noqa: N818 - reads as a status ("invalid target")
+class InvalidTarget(ValueError):
     """Raised by `start_url` when a row or argument cannot be turned into a website URL."""
 
 

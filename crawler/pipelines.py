@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4)
-def shared_detector(signatures: tuple[str, ...], include_own: bool, min_confidence: int) -> Detector:
+def shared_detector(
+    signatures: tuple[str, ...], include_own: bool, min_confidence: int
+) -> Detector:
     """One compiled detector per process and signature set, reused by every crawl."""
     detector = Detector.load(
         signatures, include_own=include_own, min_confidence=min_confidence, on_error="report"

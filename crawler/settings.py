@@ -12,8 +12,7 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = (
-    f"Mozilla/5.0 (compatible; Stackscout/{__version__}; "
-    "+https://github.com/stackscout/stackscout)"
+    f"Mozilla/5.0 (compatible; Stackscout/{__version__}; +https://github.com/stackscout/stackscout)"
 )
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_USER_AGENT = "Stackscout"

@@ -108,9 +108,7 @@ class DomMatcher:
         hits = {self._alt_rule[a] for a, n in seen.items() if n == self._alt_size[a]}
         hits |= self._always
         valued = {self._value_owner[i] for i in self._values.scan(html)}
-        return [
-            self.rules[i] for i in sorted(hits) if not self._needs_value[i] or i in valued
-        ]
+        return [self.rules[i] for i in sorted(hits) if not self._needs_value[i] or i in valued]
 
     def match(self, root: Any, html: str) -> Iterator[tuple[DomRule, Pattern | None, str, str]]:
         """Yield (rule, pattern or None for `exists`, key, matched text) for every hit."""
@@ -119,7 +117,7 @@ class DomMatcher:
         for rule in self.candidates(html):
             try:
                 elements = rule.xpath(root)
-            except Exception:  # noqa: BLE001 - lxml raises several types on odd documents
+            except Exception:
                 continue
             if not elements:
                 continue

@@ -57,15 +57,15 @@ class _Hit:
 class Detector:
     """Compiled signatures. Build once, call `detect_site` or `detect_page` many times."""
 
-    def __init__(
-        self, sigs: SignatureSet, *, min_confidence: int = DEFAULT_MIN_CONFIDENCE
-    ) -> None:
+    def __init__(self, sigs: SignatureSet, *, min_confidence: int = DEFAULT_MIN_CONFIDENCE) -> None:
         self.sigs = sigs
         self.min_confidence = min_confidence
         all_patterns = [p for t in sigs.technologies.values() for p in t.patterns]
         self._body = [p for p in all_patterns if p.field in BODY_FIELDS and not p.is_presence]
         self._body_always = [
-            i for i, p in enumerate(self._body) if p.field != "html" and ANCHORED.search(p.regex_source)
+            i
+            for i, p in enumerate(self._body)
+            if p.field != "html" and ANCHORED.search(p.regex_source)
         ]
         self._body_pf = Prefilter([p.regex_source for p in self._body])
         self._lines = {f: [p for p in all_patterns if p.field == f] for f in LINE_FIELDS}
@@ -114,7 +114,9 @@ class Detector:
         record = _Recorder(hits, view.url, view.source)
         self._match_body(view, feats, record)
         line_subjects = (
-            ("scriptSrc", feats.script_srcs), ("xhr", view.requests), ("url", [view.url])
+            ("scriptSrc", feats.script_srcs),
+            ("xhr", view.requests),
+            ("url", [view.url]),
         )
         for fname, subjects in line_subjects:
             if subjects:
@@ -149,7 +151,12 @@ class Detector:
                 record.first(p, [feats.text])
 
     def _match_keyed(
-        self, fname: str, values: Iterable[tuple[str, str]], record: _Recorder, *, lower: bool = False
+        self,
+        fname: str,
+        values: Iterable[tuple[str, str]],
+        record: _Recorder,
+        *,
+        lower: bool = False,
     ) -> None:
         index = self._keyed.get(fname, {})
         for key, value in values:
@@ -369,4 +376,3 @@ def _drop_unmet_requirements(found: dict[str, Detection], techs: dict[str, Techn
             if unmet_tech or unmet_cat:
                 del found[name]
                 changed = True
-

@@ -146,7 +146,9 @@ def _har_page(entry: dict[str, Any], entries: list[dict[str, Any]]) -> Page:
         if other is entry or (page_ref and other.get("pageref") != page_ref):
             continue
         requests.append(other["request"]["url"])
-        kind = str(other.get("_resourceType") or other["response"].get("content", {}).get("mimeType", ""))
+        kind = str(
+            other.get("_resourceType") or other["response"].get("content", {}).get("mimeType", "")
+        )
         if "script" in kind:
             scripts.append(other["request"]["url"])
     return Page(

@@ -9,7 +9,8 @@ on the `regex` engine with a per-call timeout, so no pattern can stall a scan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 import re2
@@ -66,8 +67,8 @@ class Pattern:
     version: str = ""
     regex_source: str = ""
     engine: str = "re2"
-    _compiled: Any = field(default=None, repr=False)
-    _lines: Any = field(default=None, repr=False)
+    _compiled: Any = dc_field(default=None, repr=False)
+    _lines: Any = dc_field(default=None, repr=False)
 
     @property
     def is_presence(self) -> bool:

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 try:
     import hyperscan as hs
 except ImportError:  # pragma: no cover - exercised only where the wheel is missing
-    hs = None
+    hs = None  # type: ignore[assignment]
 
 CACHE_VERSION = "2"
 
@@ -64,7 +64,7 @@ class Prefilter:
         if multiline:
             base |= hs.HS_FLAG_MULTILINE
         key = hashlib.sha256(
-            json.dumps([CACHE_VERSION, hs.__version__, base, patterns]).encode()
+            json.dumps([CACHE_VERSION, getattr(hs, "__version__", ""), base, patterns]).encode()
         ).hexdigest()[:32]
         if not self._load_cached(key):
             flags = self._classify(patterns, base)
@@ -77,9 +77,7 @@ class Prefilter:
     @staticmethod
     def _classify(patterns: list[str], base: int) -> list[int | None]:
         """Flags that compile for each pattern: exact, prefilter, or None (always candidate)."""
-        flags: list[int | None] = [
-            base | _empty_flag(p) if p.isascii() else None for p in patterns
-        ]
+        flags: list[int | None] = [base | _empty_flag(p) if p.isascii() else None for p in patterns]
         ids = [i for i, f in enumerate(flags) if f is not None]
         try:
             _compile([patterns[i] for i in ids], ids, [flags[i] for i in ids])

@@ -80,7 +80,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, {str(k): v for k, v in row.items() if k is not None}
 
 
-def normalise(number: int, row: dict[str, Any]) -> Account | Rejected:
+def normalise(number: int, row: dict[str, Any]) -> Account | Rejected:  # noqa: PLR0911 - one return per rejection reason
     if "__error__" in row:
         return Rejected(number, row["__error__"], {})
     by_key = {_norm_key(k): v for k, v in row.items()}
@@ -105,7 +105,9 @@ def normalise(number: int, row: dict[str, Any]) -> Account | Rejected:
     if domain in FREE_MAIL:
         return Rejected(number, f"{domain} is a free mail provider, not a company site", row)
     known = set(DOMAIN_COLUMNS + NAME_COLUMNS + EMAIL_COLUMNS)
-    extra = {k: _clip(v) for k, v in row.items() if _norm_key(k) not in known and v not in ("", None)}
+    extra = {
+        k: _clip(v) for k, v in row.items() if _norm_key(k) not in known and v not in ("", None)
+    }
     return Account(domain=domain, url=url, name=name, input=extra, row=number)
 
 

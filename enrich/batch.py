@@ -116,7 +116,11 @@ class _Claims:
                 size = min(size, self.opts.stop_after - self.claimed)
             docs = self.store.claim(size, self.opts.batch)
             if not docs:
-                if self.opts.batch is not None and self.inflight == 0 and not self.store.remaining(self.opts.batch):
+                if (
+                    self.opts.batch is not None
+                    and self.inflight == 0
+                    and not self.store.remaining(self.opts.batch)
+                ):
                     return
                 await asyncio.sleep(self.opts.poll_s if self.opts.batch is None else 0.5)
                 continue

@@ -319,6 +319,7 @@ def _terminate(pid: int, port: int, timeout: float) -> None:
             _signal(pid, signal.SIGTERM)
             last_signal = now
         time.sleep(_POLL)
+    logger.debug("server pid %s exited %.2f s after SIGTERM", pid, time.monotonic() - start)
 
 
 # --------------------------------------------------------------------------- network
@@ -433,8 +434,9 @@ def _wait_ready(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             _terminate(proc.pid, port, timeout=_KILL_WAIT)
+            _forget(proc)
             raise _start_error("it did not answer within the timeout", log_path, offset)
-        answered = _accepting(port) and ping(build_uri(port), timeout=min(2.0, remaining))
+        answered = _accepting(port) and ping(build_uri(port), timeout=min(0.5, remaining))
         if answered and proc.poll() is None:  # our process answered, not a port thief
             return
         time.sleep(_POLL)

@@ -165,7 +165,9 @@ class Store:
         scope = {"queue.batch": batch} if batch else {}
         due = {**scope, "queue.state": "pending", "queue.due_at": {"$lte": now}}
         expired = {**scope, "queue.state": "claimed", "queue.lease_until": {"$lt": now}}
-        ids = [d["_id"] for d in self.accounts.find(due, {"_id": 1}).sort("queue.due_at", 1).limit(n)]
+        ids = [
+            d["_id"] for d in self.accounts.find(due, {"_id": 1}).sort("queue.due_at", 1).limit(n)
+        ]
         if len(ids) < n:
             ids += [d["_id"] for d in self.accounts.find(expired, {"_id": 1}).limit(n - len(ids))]
         if not ids:
@@ -190,7 +192,9 @@ class Store:
 
     def remaining(self, batch: str | None = None) -> int:
         scope = {"queue.batch": batch} if batch else {}
-        return self.accounts.count_documents({**scope, "queue.state": {"$in": ["pending", "claimed"]}})
+        return self.accounts.count_documents(
+            {**scope, "queue.state": {"$in": ["pending", "claimed"]}}
+        )
 
     # -- results -----------------------------------------------------------------------
 

@@ -63,7 +63,9 @@ def main(verbose: int) -> None:
 
 @main.command()
 @click.argument("url")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (docs/scan.schema.json).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document (docs/scan.schema.json)."
+)
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50),
               help="Telling pages (pricing, careers, ...) fetched besides the home page.")  # fmt: skip
 @signatures_option
@@ -100,7 +102,9 @@ def scan(
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--url", default="", help="The URL of a single saved HTML file.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (JSON lines).")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (JSON lines)."
+)
 @signatures_option
 @own_option
 @confidence_option
@@ -150,7 +154,7 @@ def _detector(paths: tuple[str, ...], include_own: bool, min_confidence: int) ->
     return detector
 
 
-class _progress:  # noqa: N801 - used as a context manager, reads as a function
+class _progress:
     """A progress bar on stderr when it is a terminal; a no-op otherwise."""
 
     def __init__(self, total: int, label: str, *, enabled: bool = True) -> None:
@@ -200,7 +204,7 @@ def signatures_list(
     from detectors import signatures as sig
 
     sigs = sig.load(signature_paths, include_own=include_own, on_error="report")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for tech in sorted(sigs.technologies.values(), key=lambda t: t.name.lower()):
         cats = sigs.category_names(tech)
         text = f"{tech.name} {tech.vendor} {tech.description}".lower()
@@ -352,6 +356,7 @@ def enrich(
                + (f" -> {summary.rejects_file}" if summary.rejects_file else ""), err=True)  # fmt: skip
     counts: dict[str, int] = {}
     with _progress(summary.queued, "enriching") as advance:
+
         def on_capture(capture: Any) -> None:
             counts[capture.status] = counts.get(capture.status, 0) + 1
             advance()
@@ -437,7 +442,9 @@ def enqueue(
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
 def export(db_uri: str | None, fmt: str, out: Path | None) -> None:
     """Export stored accounts as CSV (flat, CRM-import friendly) or JSONL."""

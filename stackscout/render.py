@@ -47,7 +47,9 @@ def print_scan(doc: dict[str, Any], console: Console | None = None) -> None:
     else:
         console.print("no technologies detected")
     if doc["gaps"] is None:
-        console.print("[yellow]category gaps unknown: the site was not scanned successfully[/yellow]")
+        console.print(
+            "[yellow]category gaps unknown: the site was not scanned successfully[/yellow]"
+        )
     elif doc["gaps"]:
         console.print("[bold]Not detected (core categories):[/bold] " + ", ".join(doc["gaps"]))
     for err in doc["errors"]:

@@ -22,7 +22,9 @@ FAST_CRAWL = {
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the user's data dir or cache from tests."""
     home = tmp_path_factory.getbasetemp() / "stackscout-home"
     monkeypatch.setenv("STACKSCOUT_HOME", str(home))

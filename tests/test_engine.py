@@ -41,7 +41,9 @@ def detector(tmp_path_factory: pytest.TempPathFactory) -> Detector:
 
 
 def page(body: str = "", **kw: Any) -> Page:
-    return Page(url="https://acme.example/", body=f"<html><head>{body}</head><body></body></html>", **kw)
+    return Page(
+        url="https://acme.example/", body=f"<html><head>{body}</head><body></body></html>", **kw
+    )
 
 
 def names(detector: Detector, site: Site) -> set[str]:
@@ -86,7 +88,9 @@ def test_requires_and_requires_category(detector: Detector) -> None:
     assert "Epsilon Theme" not in detector.detect_page(page(theme)).names()
     cms = '<meta name="generator" content="Alpha 1">'
     assert "Epsilon Theme" in detector.detect_page(page(theme + cms)).names()
-    assert "Zeta App" not in detector.detect_page(page('<script src="/zeta-app.js"></script>')).names()
+    assert (
+        "Zeta App" not in detector.detect_page(page('<script src="/zeta-app.js"></script>')).names()
+    )
 
 
 def test_excludes(detector: Detector) -> None:

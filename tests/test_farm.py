@@ -59,7 +59,7 @@ def fetch(farm_env: Farm) -> Iterator[object]:
     opener = _opener(farm_env)
     no_follow = _opener(farm_env, follow=False)
 
-    def _fetch(  # noqa: PLR0917
+    def _fetch(
         url: str,
         follow: bool = True,
         timeout: float = 5,

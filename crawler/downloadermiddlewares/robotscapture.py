@@ -26,8 +26,8 @@ class RobotsCaptureMiddleware:
         return mw
 
     def process_response(self, request: Request, response: Response) -> Any:
-        if request.url.endswith("/robots.txt") and response.status == 200:
-            if isinstance(response, TextResponse):
-                netloc = request.url.split("/", 3)[2]
-                self.bodies[netloc] = response.text[:MAX_ROBOTS]
+        is_robots = request.url.endswith("/robots.txt") and response.status == 200
+        if is_robots and isinstance(response, TextResponse):
+            netloc = request.url.split("/", 3)[2]
+            self.bodies[netloc] = response.text[:MAX_ROBOTS]
         return response

@@ -1,4 +1,4 @@
-# ruff: noqa: E501, PLR0911, PLR0912, PLR0915
+# ruff: noqa: PLR0911, PLR0915
 """Deterministic synthetic company websites for benchmarks.
 
 ``generate_sites(n, seed)`` returns ``{"co00000.test": Site, ...}``. Each site is described by a

@@ -1,4 +1,4 @@
-# ruff: noqa: E501, PLR0911, PLR0912, PLR0915
+# ruff: noqa: PLR0911, PLR0915
 """The Stackscout site farm: one loopback HTTP/1.1 server that plays many fake company websites.
 
 Clients reach it as an HTTP proxy (``http_proxy=http://127.0.0.1:PORT``) or directly:

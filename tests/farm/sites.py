@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Hand-written fake company websites with real-world technology evidence.
 
 Every site's ``truth`` lists what a detector should find there (``technologies``) and, where it
@@ -223,7 +222,7 @@ _PRODUCTS = [
 ]
 
 
-def _shop_product_card(  # noqa: PLR0917
+def _shop_product_card(
     handle: str, name: str, price: str, rating: str, reviews: int, n: int
 ) -> str:
     return f"""<li class="grid__item scroll-trigger animate--slide-in" data-cascade style="--animation-order: {n};">

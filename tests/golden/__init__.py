@@ -1,0 +1,56 @@
+"""Golden fixtures: per farm site, the captured snapshot (inputs) and the expected detections.
+
+    uv run python -m tests.golden record   # crawl the farm, save snapshots and expectations
+    uv run python -m tests.golden rerun    # print what the detectors find now, change nothing
+    uv run python -m tests.golden refresh  # re-detect the saved snapshots, rewrite expectations
+
+`tests/test_golden.py` turns every folder into a test. Review a refreshed expectation's diff
+before committing it: it is the definition of correct.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from detectors.engine import Detector
+from detectors.models import Report
+from detectors.snapshot import Site
+
+GOLDEN = Path(__file__).parent
+SITES = ("shopstore.test", "b2bsaas.test", "nextapp.test", "legacy.test", "redirector.test")
+
+
+def cases() -> list[Path]:
+    return sorted(p for p in GOLDEN.iterdir() if (p / "inputs" / "site.json").exists())
+
+
+def load_site(case: Path) -> Site:
+    return Site.from_dict(json.loads((case / "inputs" / "site.json").read_text(encoding="utf-8")))
+
+
+def expected(case: Path) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads((case / "output.json").read_text(encoding="utf-8"))
+    return data
+
+
+def summarise(report: Report) -> list[dict[str, Any]]:
+    return [
+        {"name": d.name, "version": d.version, "categories": d.categories,
+         "fields": sorted({e.field for e in d.evidence})}
+        for d in sorted(report.technologies, key=lambda d: d.name)
+    ]  # fmt: skip
+
+
+def write_case(case: Path, site: Site, detector: Detector) -> None:
+    (case / "inputs").mkdir(parents=True, exist_ok=True)
+    for page in site.pages:
+        page.fetched_at = 0.0
+        page.ttfb_ms = None
+        page.headers.pop("date", None)
+    (case / "inputs" / "site.json").write_text(
+        json.dumps(site.to_dict(), indent=1, ensure_ascii=False)
+    )
+    out = summarise(detector.detect_site(site))
+    (case / "output.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
