@@ -32,6 +32,10 @@ Facts this module relies on (secantusdb 0.7.0b3, measured):
   handled (the main thread sleeps in ``Event.wait()`` and the handler does not
   run). :func:`_terminate` therefore re-sends SIGTERM while the port still
   accepts connections, and sends SIGKILL only after the timeout.
+* Durability: as on mongod, a write acknowledged with the default ``j=False``
+  can be lost if the server is SIGKILLed within ~50 ms of it; with
+  ``WriteConcern(j=True)`` it survived SIGKILL every time. A normal stop
+  (SIGTERM) closes WiredTiger cleanly and loses nothing.
 """
 
 from __future__ import annotations
