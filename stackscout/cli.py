@@ -315,6 +315,22 @@ db_option = click.option(
     "--db", "db_uri", envvar="MONGODB_URI", default=None,
     help="MongoDB URI (env MONGODB_URI). Default: the embedded server, started on demand.",
 )  # fmt: skip
+scrapy_set_option = click.option(
+    "-s", "--set", "scrapy_set", multiple=True, metavar="NAME=VALUE",
+    help="Override a Scrapy setting of the crawl, as `scrapy crawl -s` does (repeatable), "
+         "e.g. -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS=128.",
+)  # fmt: skip
+
+
+def _parse_set(items: tuple[str, ...]) -> dict[str, str]:
+    """`NAME=VALUE` pairs; values stay strings (Scrapy's getint/getfloat/getbool parse them)."""
+    settings: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s/--set")
+        settings[name.strip()] = value
+    return settings
 
 
 def _store(db_uri: str | None) -> Any:
@@ -335,9 +351,10 @@ def _store(db_uri: str | None) -> Any:
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
 @signatures_option
 @own_option
+@scrapy_set_option
 def enrich(
     path: Path, db_uri: str | None, render: str, refresh_days: float, rejects: Path | None,
-    pages: int, signature_paths: tuple[str, ...], include_own: bool,
+    pages: int, signature_paths: tuple[str, ...], include_own: bool, scrapy_set: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Crawl every account of a CSV/JSONL list and write the technographics to MongoDB.
 
@@ -348,6 +365,8 @@ def enrich(
     from enrich.batch import WorkOptions, enqueue_file, prepare, work
 
     started = time.monotonic()
+    overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
+                                    **_parse_set(scrapy_set)})  # fmt: skip
     store = _store(db_uri)
     prepare(store)
     summary = enqueue_file(store, path, refresh=timedelta(days=refresh_days), rejects_path=rejects)
@@ -355,20 +374,22 @@ def enrich(
                f"{refresh_days:g} days (skipped), {summary.rejected} rejected"
                + (f" -> {summary.rejects_file}" if summary.rejects_file else ""), err=True)  # fmt: skip
     counts: dict[str, int] = {}
-    with _progress(summary.queued, "enriching") as advance:
+    fetched = [0]
+    if summary.queued:  # nothing due: no crawler (and no reactor start-up) at all
+        with _progress(summary.queued, "enriching") as advance:
 
-        def on_capture(capture: Any) -> None:
-            counts[capture.status] = counts.get(capture.status, 0) + 1
-            advance()
+            def on_capture(capture: Any) -> None:
+                counts[capture.status] = counts.get(capture.status, 0) + 1
+                fetched[0] += len(capture.site.pages)
+                advance()
 
-        opts = WorkOptions(batch=summary.batch, on_capture=on_capture,
-                           overrides=_crawl_overrides(**_scan_settings(pages, signature_paths, include_own, render)))  # fmt: skip
-        work(store, opts)
+            opts = WorkOptions(batch=summary.batch, on_capture=on_capture, overrides=overrides)
+            work(store, opts)
     elapsed = time.monotonic() - started
     done = sum(counts.values())
     click.echo(f"done: {done} accounts in {elapsed:.1f}s ({done / max(elapsed, 1e-9):.1f}/s); "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-               + f"; {store.stats.writes} database writes", err=True)  # fmt: skip
+               + f"; {fetched[0]} pages; {store.stats.writes} database writes", err=True)  # fmt: skip
 
 
 def _scan_settings(
@@ -391,18 +412,21 @@ def _scan_settings(
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
 @signatures_option
 @own_option
+@scrapy_set_option
 def worker(
     db_uri: str | None, render: str, claim_size: int, poll: float, max_accounts: int | None,
-    pages: int, signature_paths: tuple[str, ...], include_own: bool,
+    pages: int, signature_paths: tuple[str, ...], include_own: bool, scrapy_set: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Run a long-lived enrichment worker on the accounts queue (any number may share it)."""
     from enrich.batch import WorkOptions, prepare, work
 
+    overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
+                                    **_parse_set(scrapy_set)})  # fmt: skip
     store = _store(db_uri)
     prepare(store)
     click.echo(f"worker {store.worker} on {store.db.name}: waiting for accounts", err=True)
     opts = WorkOptions(claim_size=claim_size, poll_s=poll, stop_after=max_accounts,
-                       overrides=_crawl_overrides(**_scan_settings(pages, signature_paths, include_own, render)))  # fmt: skip
+                       overrides=overrides)  # fmt: skip
     work(store, opts)
 
 

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import pytest
+import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import SiteCapture
@@ -32,7 +33,7 @@ def names_of() -> Any:
 
 
 @pytest.mark.usefixtures("farm_env")
-@pytest.inlineCallbacks  # type: ignore[misc]
+@pytest_twisted.inlineCallbacks  # type: ignore[misc]
 def test_farm_sites_statuses_and_detections(farm: Any, names_of: Any) -> Any:
     urls = ["http://shopstore.test/", "http://b2bsaas.test/", "http://legacy.test/",
             "http://blocked.test/", "http://challenge.test/", "http://dead.test/",
@@ -60,7 +61,7 @@ def test_farm_sites_statuses_and_detections(farm: Any, names_of: Any) -> Any:
 
 
 @pytest.mark.usefixtures("farm_env")
-@pytest.inlineCallbacks  # type: ignore[misc]
+@pytest_twisted.inlineCallbacks  # type: ignore[misc]
 def test_telling_pages_are_fetched_within_budget(farm: Any) -> Any:
     captures = yield crawl(["http://b2bsaas.test/"], STACKSCOUT_PAGE_BUDGET=2)
     kinds = [p.kind for p in captures[0].site.pages]
@@ -68,7 +69,7 @@ def test_telling_pages_are_fetched_within_budget(farm: Any) -> Any:
 
 
 @pytest.mark.usefixtures("farm_env")
-@pytest.inlineCallbacks  # type: ignore[misc]
+@pytest_twisted.inlineCallbacks  # type: ignore[misc]
 def test_invalid_url_is_reported_not_crawled() -> Any:
     captures = yield crawl(["ftp://nope.test/", "http://"])
     assert {c.status for c in captures} == {"invalid"}

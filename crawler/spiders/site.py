@@ -92,7 +92,12 @@ class SiteSpider(scrapy.Spider):
             callback=self.parse_page,
             errback=self.on_error,
             meta={"stackscout": state, "kind": kind},
-            dont_filter=kind == "home",
+            # Never let the dupefilter drop a request: a dropped request gets neither callback
+            # nor errback, so its account would never finish (two accounts whose sites share a
+            # page, e.g. a brand domain redirecting to its parent, left a batch waiting forever).
+            # `telling_pages` already picks each URL once per account; and the dupefilter's
+            # fingerprint set would otherwise grow with the length of the account list.
+            dont_filter=True,
         )
 
     def parse_page(self, response: Response) -> Iterable[Any]:
