@@ -520,7 +520,7 @@ def _live_state(paths: ServerPaths) -> ServerState | None:
         return None
     if _is_our_server(state.pid, paths.db):
         return state
-    logger.info("%s names pid %s, which is not running this database", paths.state, state.pid)
+    logger.debug("%s names pid %s, which is not running this database", paths.state, state.pid)
     return None
 
 
@@ -528,7 +528,9 @@ def _reuse(paths: ServerPaths, deadline: float, port: int | None) -> str | None:
     """URI of a recorded, answering server; clears stale state and stops a hung one."""
     state = _live_state(paths)
     if state is None:
-        _clear_state(paths)
+        if paths.state.exists():
+            logger.info("removing stale %s (its server is not running)", paths.state)
+            _clear_state(paths)
         return None
     uri = build_uri(state.port, state.host)
     if ping(uri, timeout=max(0.5, min(5.0, deadline - time.monotonic()))):
@@ -672,6 +674,7 @@ class EmbeddedServer:
     ) -> None:
         self.storage = storage if storage == MEMORY else str(Path(storage).resolve())
         self.timeout = timeout
+        self._wanted_port = port
         self._port = port
         self._proc: subprocess.Popen[bytes] | None = None
         self._workdir: Path | None = None
@@ -720,6 +723,7 @@ class EmbeddedServer:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
+        self._port = self._wanted_port
 
     def __enter__(self) -> Self:
         self.start()
