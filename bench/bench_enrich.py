@@ -44,7 +44,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,8 +134,11 @@ class Sampler:
             if c is not None:
                 cpu[name] = c
         try:
-            done = accounts.count_documents({"queue.state": "done"})
-        except Exception:  # noqa: BLE001 - a sample is best effort
+            # One scan document per committed account. Not a count of `accounts` by state:
+            # SecantusDB reads every matching document for that, which would load the server
+            # being measured.
+            done = accounts.database["scans"].estimated_document_count()
+        except Exception:
             done = self.samples[-1].done if self.samples else 0
         self.samples.append(Sample(time.monotonic() - self.t0, done, rss, cpu))
 
@@ -160,7 +163,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def farm_process(n: int, latency_ms: float, faulty: float, seed: int, log: Path) -> Iterator[tuple[int, int]]:
+def farm_process(
+    n: int, latency_ms: float, faulty: float, seed: int, log: Path
+) -> Iterator[tuple[int, int]]:
     """(pid, port) of a running farm subprocess with `generated:n` sites."""
     port = free_port()
     cmd = [sys.executable, "-m", "tests.farm.server", "--port", str(port),
@@ -198,7 +203,7 @@ def server_ops(uri: str) -> dict[str, int]:
     try:
         status = client.admin.command("serverStatus")
         return {k: int(v) for k, v in status.get("opcounters", {}).items()}
-    except Exception:  # noqa: BLE001 - not every server implements serverStatus
+    except Exception:
         return {}
     finally:
         client.close()
@@ -207,7 +212,7 @@ def server_ops(uri: str) -> dict[str, int]:
 # ------------------------------------------------------------------------------ analysis
 
 
-def slope(points: list[tuple[float, float]]) -> float:
+def slope(points: Sequence[tuple[float, float]]) -> float:
     """Least-squares slope of y over x (0 when x does not vary)."""
     if len(points) < 2:
         return 0.0
@@ -223,14 +228,20 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear report
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--accounts", type=int, default=5000, help="generated accounts/sites")
-    parser.add_argument("--latency-ms", type=float, default=50.0, help="latency of every site response")
-    parser.add_argument("--faulty-share", type=float, default=0.1, help="share of faulty sites (0..1)")
+    parser.add_argument(
+        "--latency-ms", type=float, default=50.0, help="latency of every site response"
+    )
+    parser.add_argument(
+        "--faulty-share", type=float, default=0.1, help="share of faulty sites (0..1)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample-s", type=float, default=3.0, help="seconds between samples")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="give up after this many seconds")
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="give up after this many seconds"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("enrich_args", nargs="*", help="extra `enrich` arguments (after --)")
@@ -254,7 +265,23 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear re
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(args: Any, tmp: Path, csv_path: Path, farm_pid: int, farm_port: int, db: EmbeddedServer) -> int:  # noqa: PLR0915
+@dataclass
+class Result:
+    code: int
+    elapsed: float
+    output: str
+    sampler: Sampler
+    done: int
+    scans: int
+    pages: int
+    statuses: dict[str, int]
+    farm: dict[str, Any]
+    ops: dict[str, int]
+
+
+def run(
+    args: Any, tmp: Path, csv_path: Path, farm_pid: int, farm_port: int, db: EmbeddedServer
+) -> int:
     proxy = f"http://127.0.0.1:{farm_port}"
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "all_proxy")}
     env.update({"http_proxy": proxy, "https_proxy": proxy, "HTTP_PROXY": proxy, "HTTPS_PROXY": proxy,
@@ -277,32 +304,36 @@ def run(args: Any, tmp: Path, csv_path: Path, farm_pid: int, farm_port: int, db:
         code = -9
     elapsed = time.monotonic() - started
     sampler.stop()
-    output = (tmp / "enrich.log").read_text(errors="replace")
     ops_after = server_ops(db.uri)
-    stats = farm_stats(farm_port)
-
     client: MongoClient[dict[str, Any]] = MongoClient(db.uri)
     store = client["stackscout"]
-    done = store.accounts.count_documents({"queue.state": "done"})
-    statuses = {d["_id"]: d["n"] for d in store.accounts.aggregate(
+    statuses = {str(d["_id"]): d["n"] for d in store.accounts.aggregate(
         [{"$group": {"_id": "$scan.status", "n": {"$sum": 1}}}])}  # fmt: skip
     pages = sum(d.get("n", 0) for d in store.accounts.aggregate(
         [{"$group": {"_id": None, "n": {"$sum": "$scan.pages_fetched"}}}]))  # fmt: skip
-    scans = store.scans.count_documents({})
+    result = Result(
+        code=code, elapsed=elapsed, output=(tmp / "enrich.log").read_text(errors="replace"),
+        sampler=sampler, done=store.accounts.count_documents({"queue.state": "done"}),
+        scans=store.scans.count_documents({}), pages=pages, statuses=statuses,
+        farm=farm_stats(farm_port),
+        ops={k: v - ops_before.get(k, 0) for k, v in ops_after.items()} if ops_before else {},
+    )  # fmt: skip
     client.close()
+    print_timeline(result)
+    return report(args, result)
 
-    summary = re.search(r"done: (\d+) accounts in ([\d.]+)s .*?; (\d+) database writes", output)
-    writes = int(summary.group(3)) if summary else 0
+
+def print_timeline(r: Result) -> None:
     print()
     print("--- enrich output (last lines) ---")
-    print("\n".join(output.strip().splitlines()[-6:]))
-    print(f"--- exit status {code}, wall {elapsed:.1f}s ---")
+    print("\n".join(r.output.strip().splitlines()[-6:]))
+    print(f"--- exit status {r.code}, wall {r.elapsed:.1f}s ---")
     print()
     print("memory over time (RSS MB) and CPU (% of one core since the previous sample):")
     print(f"{'t s':>6} {'done':>6} {'acc/s':>6} {'crawl':>7} {'db':>7} {'farm':>7} "
           f"{'crawl%':>7} {'db%':>5} {'farm%':>6}")  # fmt: skip
     prev: Sample | None = None
-    for s in sampler.samples:
+    for s in r.sampler.samples:
         dt = s.t - prev.t if prev else s.t
         rate = (s.done - prev.done) / dt if prev and dt > 0 else 0.0
 
@@ -316,32 +347,34 @@ def run(args: Any, tmp: Path, csv_path: Path, farm_pid: int, farm_port: int, db:
               f"{pct('db'):>5} {pct('farm'):>6}")  # fmt: skip
         prev = s
 
-    accounts_s = done / elapsed if elapsed else 0.0
-    crawl_peak = sampler.peak.get("crawl", 0.0)
-    # RSS against accounts done, after the first quarter (start-up, detector load, warm-up).
-    quarter = args.accounts / 4
-    points = [(s.done, s.rss["crawl"]) for s in sampler.samples
-              if "crawl" in s.rss and s.done >= quarter]  # fmt: skip
-    mb_per_1k = slope(points) * 1000
-    last_rss = points[-1][1] if points else crawl_peak
-    projected = last_rss + max(0.0, mb_per_1k) * (PROJECT_TO - (points[-1][0] if points else 0)) / 1000
 
+def report(args: Any, r: Result) -> int:
+    summary = re.search(r"done: (\d+) accounts in ([\d.]+)s .*?; (\d+) database writes", r.output)
+    writes = int(summary.group(3)) if summary else 0
+    accounts_s = r.done / r.elapsed if r.elapsed else 0.0
+    peak = r.sampler.peak
+    crawl_peak = peak.get("crawl", 0.0)
+    # RSS against accounts done, after the first quarter (start-up, detector load, warm-up).
+    points = [(s.done, s.rss["crawl"]) for s in r.sampler.samples
+              if "crawl" in s.rss and s.done >= args.accounts / 4]  # fmt: skip
+    mb_per_1k = slope(points) * 1000
+    last_done, last_rss = points[-1] if points else (0, crawl_peak)
+    projected = last_rss + max(0.0, mb_per_1k) * (PROJECT_TO - last_done) / 1000
+    cpu = r.sampler.samples[-1].cpu if r.sampler.samples else {}
     print()
-    print(f"accounts done:      {done} of {args.accounts} in {elapsed:.1f}s "
-          f"(statuses: {json.dumps(statuses, sort_keys=True, default=str)})")  # fmt: skip
-    print(f"scan documents:     {scans}")
+    print(f"accounts done:      {r.done} of {args.accounts} in {r.elapsed:.1f}s "
+          f"(statuses: {json.dumps(r.statuses, sort_keys=True)})")  # fmt: skip
+    print(f"scan documents:     {r.scans}")
     print(f"accounts/second:    {accounts_s:.1f}")
-    print(f"pages/second:       {pages / elapsed:.1f} ({pages} pages fetched; the farm answered "
-          f"{stats.get('total', '?')} requests incl. robots.txt, "
-          f"{stats.get('connects', '?')} CONNECT tunnels)")  # fmt: skip
-    print(f"database writes/s:  {writes / elapsed:.1f} ({writes} document writes counted by "
+    print(f"pages/second:       {r.pages / r.elapsed:.1f} ({r.pages} pages fetched; the farm "
+          f"answered {r.farm.get('total', '?')} requests incl. robots.txt, "
+          f"{r.farm.get('connects', '?')} CONNECT tunnels)")  # fmt: skip
+    print(f"database writes/s:  {writes / r.elapsed:.1f} ({writes} document writes counted by "
           f"the store)")  # fmt: skip
-    if ops_before and ops_after:
-        delta = {k: ops_after.get(k, 0) - ops_before.get(k, 0) for k in ops_after}
-        print(f"server opcounters:  {json.dumps(delta)}")
-    print("peak RSS (MB):      " + ", ".join(f"{k} {v:.1f}" for k, v in sampler.peak.items()))
-    cpu_total = {k: v for k, v in (sampler.samples[-1].cpu.items() if sampler.samples else [])}
-    print("CPU seconds:        " + ", ".join(f"{k} {v:.1f}" for k, v in cpu_total.items())
+    if r.ops:
+        print(f"server opcounters:  {json.dumps(r.ops)}")
+    print("peak RSS (MB):      " + ", ".join(f"{k} {v:.1f}" for k, v in peak.items()))
+    print("CPU seconds:        " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
           + " (crawl: until its last sample)")  # fmt: skip
     print(f"crawl RSS slope:    {mb_per_1k:+.2f} MB per 1,000 accounts after the first quarter; "
           f"projected to {PROJECT_TO:,} accounts: {projected:.0f} MB")  # fmt: skip
@@ -353,8 +386,9 @@ def run(args: Any, tmp: Path, csv_path: Path, farm_pid: int, farm_port: int, db:
          f"{crawl_peak:.0f} MB"),
         (f"memory flat: projected RSS at {PROJECT_TO:,} accounts < {TARGET_PEAK_MB:g} MB",
          bool(points) and projected < TARGET_PEAK_MB, f"{projected:.0f} MB"),
-        ("every account finished, one scan each", code == 0 and done == scans == args.accounts,
-         f"exit {code}, {done} done, {scans} scans"),
+        ("every account finished, one scan each",
+         r.code == 0 and r.done == r.scans == args.accounts,
+         f"exit {r.code}, {r.done} done, {r.scans} scans"),
     ]  # fmt: skip
     for name, ok, value in checks:
         print(f"{verdict(ok)}  {name}: {value}")

@@ -406,7 +406,8 @@ def _scan_settings(
 @main.command()
 @db_option
 @render_option
-@click.option("--claim-size", default=25, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--claim-size", default=100, show_default=True, type=click.IntRange(1, 1000),
+              help="Accounts claimed at a time (held under one lease, crawled 64 at a time).")  # fmt: skip
 @click.option("--poll", default=5.0, show_default=True, help="Seconds between polls when idle.")
 @click.option("--max-accounts", type=int, default=None, help="Stop after this many accounts.")
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))

@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -151,6 +152,11 @@ class SiteSpider(scrapy.Spider):
         bodies: dict[str, str] = getattr(self.crawler, "robots_bodies", {})
         netloc = capture.url.split("/", 3)[2]
         capture.site.robots_txt = bodies.pop(netloc, None)
+        # Drop the robots.txt bodies of the hosts it was redirected to as well (www., another
+        # domain): nothing reads them, and kept they made memory grow with the list.
+        for page in capture.site.pages:
+            for url in (page.url, page.requested_url, *page.redirects):
+                bodies.pop(urlsplit(url).netloc, None)
         capture.finished_at = time.time()
         yield capture
 
