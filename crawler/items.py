@@ -19,6 +19,20 @@ class PageError:
 
 
 @dataclass(slots=True)
+class RenderNote:
+    """What the render policy did for this account, and why."""
+
+    policy: str = "never"
+    available: bool = True
+    rendered: bool = False
+    rule: str = ""
+    """`always`, `shell`, `loader`, `scripts`, `static` (auto chose not to), or empty."""
+    reason: str = ""
+    error: str = ""
+    seconds: float | None = None
+
+
+@dataclass(slots=True)
 class SiteCapture:
     """Everything one crawl learnt about one account's site."""
 
@@ -32,3 +46,4 @@ class SiteCapture:
     started_at: float = 0.0
     finished_at: float = 0.0
     report: Report | None = None
+    render: RenderNote = field(default_factory=RenderNote)

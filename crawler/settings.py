@@ -48,10 +48,11 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-# Idle keep-alive connections close after STACKSCOUT_IDLE_CONNECTION_TIMEOUT seconds, not 240.
-DOWNLOAD_HANDLERS = {
-    "http": "crawler.downloadhandlers.HTTP11IdleTimeoutDownloadHandler",
-    "https": "crawler.downloadhandlers.HTTP11IdleTimeoutDownloadHandler",
+# The download handlers are chosen by RenderAddon: Scrapy's HTTP/1.1 handler (idle keep-alive
+# cut to STACKSCOUT_IDLE_CONNECTION_TIMEOUT seconds), or scrapy-playwright's when renders may
+# happen (it hands every non-render request to the same HTTP/1.1 handler).
+ADDONS = {
+    "crawler.addons.RenderAddon": 100,
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -59,6 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.downloadermiddlewares.robotstxt.BoundedRobotsTxtMiddleware": 100,
     "crawler.downloadermiddlewares.robotscapture.RobotsCaptureMiddleware": 120,
+    # hands each browser render a page from the crawl's pool (off with STACKSCOUT_RENDER=never)
+    "crawler.downloadermiddlewares.renderpages.RenderPagesMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.DetectPipeline": 300,
@@ -69,5 +72,10 @@ STACKSCOUT_PAGE_BUDGET = 4
 STACKSCOUT_SIGNATURES: list[str] = []
 STACKSCOUT_MIN_CONFIDENCE = 50
 STACKSCOUT_INCLUDE_OWN_SIGNATURES = True
+STACKSCOUT_RENDER = "auto"
+STACKSCOUT_BROWSER = ""
+STACKSCOUT_RENDER_TIMEOUT = 20.0
+STACKSCOUT_RENDER_SETTLE_MS = 2500
+STACKSCOUT_RENDER_MAX_PAGES = 4
 STACKSCOUT_IDLE_CONNECTION_TIMEOUT = 15
 STACKSCOUT_ROBOTS_CACHE = 2048

@@ -94,6 +94,11 @@ class Detector:
 
     # -- public API -------------------------------------------------------------------
 
+    @property
+    def js_paths(self) -> list[str]:
+        """The JS globals (dotted paths) some signature asks for: what a render reads."""
+        return sorted(self._keyed.get("js", {}))
+
     def detect_page(self, page: Page) -> Report:
         return self.detect_site(Site(domain="", pages=[page]))
 

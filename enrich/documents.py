@@ -7,6 +7,7 @@ and stored.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,5 +84,6 @@ def scan_document(capture: SiteCapture, report: Report | None = None) -> dict[st
             for p in capture.site.pages
         ],
         "errors": [{"url": e.url, "kind": e.kind, "reason": e.reason} for e in capture.errors],
+        "render": asdict(capture.render),
         "detect_seconds": round(report.seconds, 6) if report else 0.0,
     }

@@ -44,6 +44,11 @@ own_option = click.option(
     "--own/--no-own", "include_own", default=True, show_default=True,
     help="Use the project's own signatures.",
 )  # fmt: skip
+render_option = click.option(
+    "--render", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Render the home page in Chromium: auto (when the static result says it pays), "
+         "always, never. Without a browser the scan stays static and says so.",
+)  # fmt: skip
 confidence_option = click.option(
     "--min-confidence", default=50, show_default=True, type=click.IntRange(0, 100),
     help="Report technologies at or above this confidence.",
@@ -68,21 +73,20 @@ def main(verbose: int) -> None:
 )
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50),
               help="Telling pages (pricing, careers, ...) fetched besides the home page.")  # fmt: skip
+@render_option
 @signatures_option
 @own_option
 @confidence_option
 def scan(
-    url: str, as_json: bool, pages: int, signature_paths: tuple[str, ...], include_own: bool,
-    min_confidence: int,
+    url: str, as_json: bool, pages: int, render: str, signature_paths: tuple[str, ...],
+    include_own: bool, min_confidence: int,
 ) -> None:  # fmt: skip
     """Scan one website and show what it runs, grouped by category, with evidence."""
     from crawler.run import scan as run_scan
     from enrich.documents import scan_document
 
     overrides = _crawl_overrides(
-        STACKSCOUT_PAGE_BUDGET=pages,
-        STACKSCOUT_SIGNATURES=list(signature_paths),
-        STACKSCOUT_INCLUDE_OWN_SIGNATURES=include_own,
+        **_scan_settings(pages, signature_paths, include_own, render),
         STACKSCOUT_MIN_CONFIDENCE=min_confidence,
     )
     capture = run_scan(url, overrides)
@@ -307,10 +311,6 @@ def signatures_explain(
 
 # -- batch enrichment, queue and database ------------------------------------------------
 
-render_option = click.option(
-    "--render", type=click.Choice(["auto", "always", "never"]), default="never", show_default=True,
-    help="Browser rendering policy (rendering needs Chromium; see README).",
-)  # fmt: skip
 db_option = click.option(
     "--db", "db_uri", envvar="MONGODB_URI", default=None,
     help="MongoDB URI (env MONGODB_URI). Default: the embedded server, started on demand.",

@@ -18,6 +18,7 @@ FAST_CRAWL = {
     "DOWNLOAD_TIMEOUT": 5,
     "RETRY_TIMES": 0,
     "LOG_LEVEL": "WARNING",
+    "STACKSCOUT_RENDER": "never",
 }
 
 

@@ -34,7 +34,7 @@ from tests.farm.server import Farm, Response, Site, cloudflare_challenge, error,
 pytestmark = pytest.mark.timeout(240)
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=3",
-        "-s", "RETRY_TIMES=0"]  # fmt: skip
+        "-s", "RETRY_TIMES=0", "--render", "never"]  # fmt: skip
 GOOD = ("ok", "partial")
 _CLEARED = ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY")
 

@@ -15,16 +15,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from crawler import render
 from crawler.capture import classify_failure, page_error, page_from_response
 from crawler.config import CrawlConfig
 from crawler.domains import InvalidTarget, host_of, registered_domain, start_url
-from crawler.items import PageError, SiteCapture
+from crawler.items import PageError, RenderNote, SiteCapture
 from crawler.links import telling_pages
+from crawler.renderpolicy import Decision, decide
 from detectors.botwall import bot_wall
 from detectors.snapshot import Site
+
+RENDER_PRIORITY = 10
 
 
 @dataclass(slots=True)
@@ -59,13 +62,10 @@ class SiteSpider(scrapy.Spider):
         self.config = CrawlConfig()
         self.invalid: list[SiteCapture] = []
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = CrawlConfig.from_settings(crawler.settings)
-        return spider
-
     async def start(self) -> AsyncIterator[Any]:
+        # Parsed here, not in from_crawler: add-ons (RenderAddon) update the settings after
+        # the spider is created.
+        self.config = CrawlConfig.from_settings(self.crawler.settings)
         async for target in _aiter(self.targets):
             try:
                 url = start_url(target.url)
@@ -75,9 +75,14 @@ class SiteSpider(scrapy.Spider):
             domain = target.domain or registered_domain(host_of(url))
             capture = SiteCapture(
                 domain=domain, url=url, site=Site(domain=domain), account=target.account,
-                started_at=time.time(),
+                started_at=time.time(), render=self._render_note(),
             )  # fmt: skip
             yield self._request(url, "home", _AccountCrawl(capture))
+
+    def _render_note(self) -> RenderNote:
+        unavailable = self.config.render_unavailable
+        return RenderNote(policy=self.config.render, available=not unavailable,
+                          reason=f"rendering unavailable: {unavailable}" if unavailable else "")  # fmt: skip
 
     def _invalid(self, target: Target, reason: str) -> SiteCapture:
         now = time.time()
@@ -130,6 +135,65 @@ class SiteSpider(scrapy.Spider):
         for kind, url in telling_pages(response.url, hrefs, self.config.page_budget):
             state.pending += 1
             yield self._request(url, kind, state)
+        decision = self._render_decision(capture)
+        if decision is not None:
+            capture.render.rule, capture.render.reason = decision.rule, decision.reason
+            if decision.render:
+                state.pending += 1
+                yield self._render_request(page.url, decision.reason, state)
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _render_decision(self, capture: SiteCapture) -> Decision | None:
+        """What the policy says for the home page; None when rendering is off or impossible."""
+        if self.config.render == "never" or not capture.render.available:
+            return None
+        if self.config.render == "always":
+            return Decision(True, "always", "policy always")
+        return decide(capture.site.pages[0], self._detector().detect_page(capture.site.pages[0]))
+
+    def _detector(self) -> Any:
+        from crawler.pipelines import shared_detector
+
+        c = self.config
+        return shared_detector(tuple(c.signatures), c.include_own_signatures, c.min_confidence)
+
+    def _render_request(self, url: str, reason: str, state: _AccountCrawl) -> scrapy.Request:
+        meta = render.request_meta(reason, user_agent=self.settings.get("USER_AGENT"),
+                                   timeout_s=self.config.render_timeout)  # fmt: skip
+        # Ahead of the static requests in the scheduler: renders are the long pole of a crawl.
+        return scrapy.Request(url, callback=self.parse_render, errback=self.render_failed,
+                              meta={**meta, "stackscout": state, "kind": "render"},
+                              dont_filter=True, priority=RENDER_PRIORITY)  # fmt: skip
+
+    async def parse_render(self, response: Response) -> AsyncIterator[Any]:
+        meta = response.meta
+        state: _AccountCrawl = meta["stackscout"]
+        note = state.capture.render
+        try:
+            result = await render.bounded(
+                render.capture(meta["playwright_page"], meta[render.META_KEY],
+                               self._detector().js_paths, settle_ms=self.config.render_settle_ms,
+                               started=meta["render_started"]),
+                self.config.render_timeout,
+            )  # fmt: skip
+        except Exception as exc:
+            note.error = f"{type(exc).__name__}: {exc}"[:300]
+        else:
+            render.apply(state.capture.site.pages[0], result, meta["render_reason"])
+            note.rendered, note.seconds = True, result.seconds
+        finally:
+            await _release_page(meta)
+        for item in self._done(state):
+            yield item
+
+    async def render_failed(self, failure: Any) -> AsyncIterator[Any]:
+        meta = failure.request.meta
+        await _release_page(meta)
+        state: _AccountCrawl = meta["stackscout"]
+        state.capture.render.error = f"{type(failure.value).__name__}: {failure.value}"[:300]
+        for item in self._done(state):
+            yield item
 
     def on_error(self, failure: Any) -> Iterable[Any]:
         request = failure.request
@@ -159,6 +223,16 @@ class SiteSpider(scrapy.Spider):
                 bodies.pop(urlsplit(url).netloc, None)
         capture.finished_at = time.time()
         yield capture
+
+
+async def _release_page(meta: dict[str, Any]) -> None:
+    """Give a render's page back to the pool (or close it when no pool lent it)."""
+    pool = meta.get(render.POOL_KEY)
+    page = meta.get("playwright_page")
+    if pool is None:
+        await render.close(page)
+    else:
+        await pool.release(page, meta.get("playwright_context", ""), meta[render.META_KEY])
 
 
 async def _aiter(items: Iterable[Target] | AsyncIterable[Target]) -> AsyncIterator[Target]:

@@ -1314,8 +1314,12 @@ def build_sites(
                     faulty_share=faulty_share,
                 )
             )
+        elif item.startswith("rendermix:"):
+            from tests.farm.rendermix import rendermix_sites
+
+            sites.update(rendermix_sites(int(item.split(":", 1)[1]), seed))
         else:
-            raise SystemExit(f"unknown site set {item!r} (use default, generated:N)")
+            raise SystemExit(f"unknown site set {item!r} (use default, generated:N, rendermix:N)")
     return sites
 
 
@@ -1326,7 +1330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8899)
     parser.add_argument(
-        "--sites", default="default", help="default, generated:N, or both: default,generated:200"
+        "--sites",
+        default="default",
+        help="default, generated:N, rendermix:N, or a mix: default,generated:200",
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument(

@@ -22,6 +22,7 @@ Hosts:
 
 from __future__ import annotations
 
+from tests.farm.render_sites import render_sites
 from tests.farm.server import (
     DISALLOW_ALL,
     Page,
@@ -2374,5 +2375,6 @@ def default_sites() -> dict[str, Site]:
         challenge(),
         dead(),
         faults(),
+        *render_sites(),
     ]
     return {s.host: s for s in sites}

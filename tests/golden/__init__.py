@@ -1,6 +1,6 @@
 """Golden fixtures: per farm site, the captured snapshot (inputs) and the expected detections.
 
-    uv run python -m tests.golden record   # crawl the farm, save snapshots and expectations
+    uv run python -m tests.golden record [HOST...]  # crawl farm sites, save snapshots + expectations
     uv run python -m tests.golden rerun    # print what the detectors find now, change nothing
     uv run python -m tests.golden refresh  # re-detect the saved snapshots, rewrite expectations
 
@@ -19,7 +19,9 @@ from detectors.models import Report
 from detectors.snapshot import Site
 
 GOLDEN = Path(__file__).parent
-SITES = ("shopstore.test", "b2bsaas.test", "nextapp.test", "legacy.test", "redirector.test")
+SITES = ("shopstore.test", "b2bsaas.test", "nextapp.test", "legacy.test", "redirector.test",
+         "gtmloaded.test", "spashell.test")  # fmt: skip
+"""Recorded with the `auto` render policy: the last two are rendered (Chromium needed)."""
 
 
 def cases() -> list[Path]:
@@ -38,7 +40,8 @@ def expected(case: Path) -> list[dict[str, Any]]:
 def summarise(report: Report) -> list[dict[str, Any]]:
     return [
         {"name": d.name, "version": d.version, "categories": d.categories,
-         "fields": sorted({e.field for e in d.evidence})}
+         "fields": sorted({e.field for e in d.evidence}),
+         **({"render_only": True} if d.render_only else {})}
         for d in sorted(report.technologies, key=lambda d: d.name)
     ]  # fmt: skip
 

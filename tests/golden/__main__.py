@@ -14,14 +14,15 @@ from tests.farm.sites import default_sites
 from tests.golden import GOLDEN, SITES, cases, load_site, summarise, write_case
 
 
-def record(detector: Detector) -> None:
+def record(detector: Detector, hosts: list[str]) -> None:
     farm = Farm(default_sites())
     farm.start()
     os.environ.update(farm.proxy_env())
     captures = []
     try:
-        run_crawl([Target(url=f"http://{s}/") for s in SITES], captures.append,
-                  {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"})  # fmt: skip
+        run_crawl([Target(url=f"http://{s}/") for s in hosts or SITES], captures.append,
+                  {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING",
+                   "STACKSCOUT_RENDER": "auto"})  # fmt: skip
     finally:
         farm.stop()
     for capture in captures:
@@ -33,7 +34,7 @@ def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "rerun"
     detector = Detector.load()
     if command == "record":
-        record(detector)
+        record(detector, sys.argv[2:])
     elif command in ("rerun", "refresh"):
         for case in cases():
             site = load_site(case)
