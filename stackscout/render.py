@@ -62,11 +62,11 @@ def print_accounts(
     """Accounts as a table: with a profile, its score, tier, cluster and reasons."""
     console = console or Console()
     table = Table(header_style="bold")
-    columns = ["domain", "name", "scan_status"]
-    columns += ["score", "tier", "confidence", "cluster", "reasons", "triggers"] if with_fit else [
-        "platform", "gaps"]  # fmt: skip
+    table.add_column("domain", no_wrap=True)
+    columns = ["score", "tier", "confidence", "cluster", "reasons"] if with_fit else [
+        "scan_status", "platform", "gaps"]  # fmt: skip
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
+        table.add_row(str(row["domain"]), *(str(row[c]) for c in columns))
     console.print(table)
