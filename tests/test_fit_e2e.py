@@ -16,7 +16,7 @@ from pymongo import MongoClient
 
 from enrich.dbserver import EmbeddedServer
 from tests.farm.fit_sites import fit_sites, replatform_after, replatform_before
-from tests.farm.server import Farm
+from tests.farm.server import Farm, Site, error
 from tests.test_enrich import FAST, _dbname, _env, cli, db_server, dbname, env, write_csv
 
 __all__ = ["db_server", "dbname", "env"]  # fixtures shared with test_enrich
@@ -294,8 +294,12 @@ def test_history_triggers_migration_and_removed_rival(
         return dict(doc["fit"]["reviews"])
 
     try:
+        down = enrich(Site("replatform.test", every_path=error(503)))
+        assert (down["scan_status"], down["score"], down["tier"]) == ("unreachable", 15, "none")
         first = enrich(replatform_before())
         assert (first["disqualified_by"], first["triggers"]) == ("on-shopify", [])
+        # the first good scan after a failed one is the first stack: nothing was "added"
+        assert db.changes.count_documents({}) == 0
         second = enrich(replatform_after())  # WooCommerce and Trustpilot only "missing" yet
         assert second["triggers"] == [] and not second["disqualified"]
         assert {r["rule"]: r["points"] for r in second["reasons"]}["rival"] == 15
