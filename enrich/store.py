@@ -23,7 +23,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -81,6 +81,8 @@ class Store:
         self.worker = worker_id()
         self.stats = WriteStats()
         self._buffer: list[Pending] = []
+        self.after_write: Callable[[list[str]], None] | None = None
+        """Called with the domains of every committed write (fit scoring, `--profile`)."""
 
     # -- setup -------------------------------------------------------------------------
 
@@ -263,10 +265,12 @@ class Store:
         started = time.perf_counter()
         ids = [p.domain for p in pending]
         previous = {d["_id"]: d for d in self.accounts.find(
-            {"_id": {"$in": ids}}, {"technologies": 1, "scan.scanned_at": 1})}  # fmt: skip
+            {"_id": {"$in": ids}}, {"technologies": 1, "last_good_scan_at": 1})}  # fmt: skip
         ops = [self._commit_op(p, previous.get(p.domain, {})) for p in pending]
         self._bulk(self.accounts, ops)
         self.replay_outbox({"_id": {"$in": ids}})
+        if self.after_write is not None:
+            self.after_write(ids)
         for p in pending:
             status = p.doc["status"]
             self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
@@ -290,7 +294,7 @@ class Store:
         if doc["status"] in GOOD:
             merged = merge(prev.get("technologies", []), doc["technologies"], domain=p.domain,
                            scan_id=scan_id, now=now.isoformat(timespec="seconds"),
-                           first_scan=not prev.get("scan"))  # fmt: skip
+                           first_scan=not prev.get("last_good_scan_at"))  # fmt: skip
             changes = merged.changes
             fields.update({
                 "technologies": merged.technologies,

@@ -322,6 +322,36 @@ scrapy_set_option = click.option(
 )  # fmt: skip
 
 
+profile_option = click.option(
+    "--profile", "profile_paths", multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="ICP profile (TOML, docs/profiles.md): score each account right after its scan "
+         "(repeatable).",
+)  # fmt: skip
+
+
+def _profiles(paths: tuple[Path, ...], signature_paths: tuple[str, ...] = ()) -> list[Any]:
+    """Load and validate profiles; a bad one stops the command (exit 2) before any work."""
+    from enrich.profiles import ProfileError, load_profiles
+
+    try:
+        profiles = load_profiles(paths, signature_paths)
+    except ProfileError as exc:
+        click.echo(f"error: invalid profile\n{exc}", err=True)
+        sys.exit(2)
+    for profile in profiles:
+        for warning in profile.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    return profiles
+
+
+def _score_after_writes(store: Any, profiles: list[Any]) -> None:
+    if profiles:
+        from enrich.fitstore import scoring_hook
+
+        store.after_write = scoring_hook(store.db, profiles)
+
+
 def _parse_set(items: tuple[str, ...]) -> dict[str, str]:
     """`NAME=VALUE` pairs; values stay strings (Scrapy's getint/getfloat/getbool parse them)."""
     settings: dict[str, str] = {}
@@ -352,9 +382,11 @@ def _store(db_uri: str | None) -> Any:
 @signatures_option
 @own_option
 @scrapy_set_option
+@profile_option
 def enrich(
     path: Path, db_uri: str | None, render: str, refresh_days: float, rejects: Path | None,
     pages: int, signature_paths: tuple[str, ...], include_own: bool, scrapy_set: tuple[str, ...],
+    profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Crawl every account of a CSV/JSONL list and write the technographics to MongoDB.
 
@@ -367,8 +399,10 @@ def enrich(
     started = time.monotonic()
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
                                     **_parse_set(scrapy_set)})  # fmt: skip
+    profiles = _profiles(profile_paths, signature_paths)
     store = _store(db_uri)
     prepare(store)
+    _score_after_writes(store, profiles)
     summary = enqueue_file(store, path, refresh=timedelta(days=refresh_days), rejects_path=rejects)
     click.echo(f"{summary.rows} rows: {summary.queued} to scan, {summary.fresh} scanned within "
                f"{refresh_days:g} days (skipped), {summary.rejected} rejected"
@@ -414,17 +448,21 @@ def _scan_settings(
 @signatures_option
 @own_option
 @scrapy_set_option
+@profile_option
 def worker(
     db_uri: str | None, render: str, claim_size: int, poll: float, max_accounts: int | None,
     pages: int, signature_paths: tuple[str, ...], include_own: bool, scrapy_set: tuple[str, ...],
+    profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Run a long-lived enrichment worker on the accounts queue (any number may share it)."""
     from enrich.batch import WorkOptions, prepare, work
 
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
                                     **_parse_set(scrapy_set)})  # fmt: skip
+    profiles = _profiles(profile_paths, signature_paths)
     store = _store(db_uri)
     prepare(store)
+    _score_after_writes(store, profiles)
     click.echo(f"worker {store.worker} on {store.db.name}: waiting for accounts", err=True)
     opts = WorkOptions(claim_size=claim_size, poll_s=poll, stop_after=max_accounts,
                        overrides=overrides)  # fmt: skip
@@ -483,6 +521,119 @@ def export(db_uri: str | None, fmt: str, out: Path | None) -> None:
         if out:
             stream.close()
     click.echo(f"{n} accounts exported", err=True)
+
+
+# -- fit scoring, account selection, report ------------------------------------------------
+
+
+@main.command()
+@click.option("--profile", "profile_paths", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="ICP profile (TOML, docs/profiles.md); repeatable.")  # fmt: skip
+@db_option
+@signatures_option
+def score(
+    profile_paths: tuple[Path, ...], db_uri: str | None, signature_paths: tuple[str, ...]
+) -> None:
+    """Score every stored account for ICP profiles and write `fit.<profile id>` (no network)."""
+    from enrich.fitstore import score_stored
+
+    profiles = _profiles(profile_paths, signature_paths)
+    store = _store(db_uri)
+    summary = score_stored(store.db, profiles)
+    for p in summary.profiles.values():
+        tiers = ", ".join(f"{t} {p.tiers.get(t, 0)}" for t in ("1:1", "1:few", "1:many", "none"))
+        click.echo(f"{p.profile} v{p.version}: {p.scored} accounts scored: {tiers} "
+                   f"({p.disqualified} disqualified, {p.clusters} in clusters)")  # fmt: skip
+    click.echo(f"{summary.accounts} accounts in {summary.seconds:.2f}s", err=True)
+
+
+def _profile_id(value: str | None) -> str | None:
+    """`--profile` of `accounts`: a profile file (its id is read) or a stored profile id."""
+    if not value or not Path(value).is_file():
+        return value
+    return str(_profiles((Path(value),))[0].id)
+
+
+def _since(value: str | None) -> Any:
+    if value is None:
+        return None
+    from datetime import datetime, timedelta
+
+    if value.endswith("d") and value[:-1].isdigit():
+        from enrich.fit import utcnow
+
+        return utcnow() - timedelta(days=int(value[:-1]))
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        raise click.BadParameter(f"expected a date (2026-11-01) or days (30d), got {value!r}",
+                                 param_hint="--changed-since") from None  # fmt: skip
+
+
+@main.command()
+@click.option("--profile", default=None, help="Profile id or file: show and filter its fit.")
+@click.option("--tier", type=click.Choice(["1:1", "1:few", "1:many", "none"]), default=None)
+@click.option("--tech", "technology", default=None, help="Accounts running this technology.")
+@click.option("--gap", default=None, help="Accounts with nothing found in this core category.")
+@click.option("--trigger", default=None,
+              help="Accounts with this trigger signal (migration, tool_added, ...).")  # fmt: skip
+@click.option("--changed-since", default=None,
+              help="Technology changes at or after a date (2026-11-01) or in the last N days (30d).")  # fmt: skip
+@click.option("--min-score", type=click.IntRange(0, 100), default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many accounts.")
+@db_option
+def accounts(
+    profile: str | None, tier: str | None, technology: str | None, gap: str | None,
+    trigger: str | None, changed_since: str | None, min_score: int | None, fmt: str,
+    out: Path | None, limit: int | None, db_uri: str | None,
+) -> None:  # fmt: skip
+    """List stored accounts, filtered, as a table or CSV/JSONL (CRM imports, ad audiences)."""
+    from enrich.selection import Filters, find_accounts, iter_rows, write_rows
+
+    pid = _profile_id(profile)
+    if (tier or trigger or min_score is not None) and not pid:
+        raise click.UsageError("--tier, --trigger and --min-score need --profile")
+    filters = Filters(pid, tier, technology, gap, trigger, _since(changed_since), min_score)
+    docs = find_accounts(_store(db_uri).db, filters)[:limit]
+    if fmt == "table" and out is None:
+        from stackscout.render import print_accounts
+
+        print_accounts(list(iter_rows(docs, pid)), with_fit=pid is not None)
+    else:
+        stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+        try:
+            write_rows(docs, pid, stream, "csv" if fmt == "table" else fmt)
+        finally:
+            if out:
+                stream.close()
+    click.echo(f"{len(docs)} accounts", err=True)
+
+
+@main.command()
+@click.option("--profile", "profile_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
+              show_default=True, help="HTML file; the PNG charts are written beside it.")  # fmt: skip
+@click.option("--top", default=25, show_default=True, type=click.IntRange(1, 1000))
+@db_option
+@signatures_option
+def report(
+    profile_path: Path, out: Path, top: int, db_uri: str | None, signature_paths: tuple[str, ...]
+) -> None:
+    """Write a self-contained HTML report (and PNG charts) of the stored fit for a profile."""
+    from enrich.report import collect, write_report
+
+    profile = _profiles((profile_path,), signature_paths)[0]
+    data = collect(_store(db_uri).db, profile, top=top)
+    if data.stale:
+        click.echo(f"warning: {len(data.stale)} accounts have no fit for {profile.id} version "
+                   f"{profile.version}: run `stackscout score --profile {profile_path}`", err=True)  # fmt: skip
+    for path in write_report(data, out):
+        click.echo(str(path))
 
 
 @main.group()

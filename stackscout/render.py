@@ -54,3 +54,19 @@ def print_scan(doc: dict[str, Any], console: Console | None = None) -> None:
         console.print("[bold]Not detected (core categories):[/bold] " + ", ".join(doc["gaps"]))
     for err in doc["errors"]:
         console.print(f"[yellow]page error[/yellow] {err['url']}: {err['reason']}")
+
+
+def print_accounts(
+    rows: list[dict[str, Any]], *, with_fit: bool, console: Console | None = None
+) -> None:
+    """Accounts as a table: with a profile, its score, tier, cluster and reasons."""
+    console = console or Console()
+    table = Table(header_style="bold")
+    table.add_column("domain", no_wrap=True)
+    columns = ["score", "tier", "confidence", "cluster", "reasons"] if with_fit else [
+        "scan_status", "platform", "gaps"]  # fmt: skip
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["domain"]), *(str(row[c]) for c in columns))
+    console.print(table)
