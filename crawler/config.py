@@ -15,13 +15,10 @@ DEFAULT_SUBDOMAINS = (
 )  # fmt: skip
 """Subdomains whose CNAME/A records are looked up: where help centres, status pages, shops,
 job boards, docs and marketing landing/tracking domains usually live."""
-DEFAULT_DKIM_SELECTORS = (
-    "google", "selector1", "selector2", "k1", "k2", "s1", "s2", "mte1", "zendesk1", "protonmail",
-    "fm1",
-)  # fmt: skip
-"""DKIM selectors looked up (`<selector>._domainkey`): the defaults of Google Workspace,
-Microsoft 365, Mailchimp, SendGrid, Mailchimp Transactional, Zendesk, Proton and Fastmail. Most
-are CNAMEs into the sender's own domain, so the target names the vendor."""
+DEFAULT_DKIM_SELECTORS = ("selector1", "k1", "s1", "mte1", "zendesk1")
+"""DKIM selectors looked up (`<selector>._domainkey`): those that are CNAMEs into the sending
+vendor's own domain (Microsoft 365, Mailchimp, SendGrid, Mailchimp Transactional, Zendesk), so
+the target names a sender that SPF and MX may not show. Each costs a query per account."""
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 

@@ -133,7 +133,7 @@ class _Run:
     async def everything(self) -> None:
         await asyncio.gather(
             *(self._apex(t) for t in APEX_TYPES),
-            self._ask(f"_dmarc.{self.domain}", "TXT"),
+            self._chase(f"_dmarc.{self.domain}", "TXT"),
             *(self._chase(f"{sub}.{self.domain}", "A") for sub in self.lookup.config.subdomains),
             *(self._chase(f"{sel}._domainkey.{self.domain}", "TXT")
               for sel in self.lookup.config.dkim_selectors),

@@ -208,7 +208,7 @@ def _dmarc(h: _Home) -> Finding | None:
     name = f"_dmarc.{h.site.domain}"
     if not _dns_known(h, "TXT", name):
         return None
-    policies = [d for r in h.site.records("TXT", name) if (d := parse_dmarc(r.value))]
+    policies = [d for v in h.site.txt_at(name) if (d := parse_dmarc(v))]
     if not policies:
         return Finding("dmarc", "security", False, None, f"no DMARC record at {name}")
     policy = policies[0].policy or "missing"

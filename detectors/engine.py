@@ -352,17 +352,14 @@ def dns_subjects(site: Site) -> dict[str, list[tuple[str, str]]]:
     `_dmarc.<domain>` sends reports to.
     """
     out: dict[str, list[tuple[str, str]]] = {}
-    dmarc_name = f"_dmarc.{site.domain}"
     own_spf = False
     for rec in site.dns:
         if not _own(rec.name, site.domain):
             continue
         if rec.type != "TXT":
             out.setdefault(rec.type, []).append((rec.name, rec.value))
-        elif rec.name == dmarc_name or (not site.domain and rec.name.startswith("_dmarc.")):
-            dmarc = parse_dmarc(rec.value)
-            if dmarc is not None:
-                out.setdefault("DMARC", []).extend((rec.name, d) for d in dmarc.report_domains)
+        elif rec.name.startswith("_dmarc."):
+            continue  # read below, through the CNAME of a delegated record
         elif is_spf(rec.value):
             own_spf = True
             out.setdefault("SPF", []).extend((rec.name, t) for t in parse_spf(rec.value).targets)
@@ -373,7 +370,18 @@ def dns_subjects(site: Site) -> dict[str, list[tuple[str, str]]]:
             out.setdefault("VERIFY", []).append((rec.name, rec.value))
     if site.spf_includes and not own_spf:  # a snapshot that kept the includes, not the records
         out["SPF"] = [(site.domain, d) for d in site.spf_includes]
+    for name in dmarc_names(site):
+        for value in site.txt_at(name):
+            dmarc = parse_dmarc(value)
+            if dmarc is not None:
+                out.setdefault("DMARC", []).extend((name, d) for d in dmarc.report_domains)
     return out
+
+
+def dmarc_names(site: Site) -> list[str]:
+    if site.domain:
+        return [f"_dmarc.{site.domain}"]
+    return sorted({r.name for r in site.dns if r.name.startswith("_dmarc.")})
 
 
 def _own(name: str, domain: str) -> bool:

@@ -154,6 +154,16 @@ class Site:
         name = self.domain if name is None else name
         return [r for r in self.dns if r.type == rtype and r.name == name]
 
+    def txt_at(self, name: str) -> list[str]:
+        """TXT values at `name`, through its CNAME chain when it has one (a DMARC record is
+        often delegated to the vendor that manages it)."""
+        cnames = {r.name: r.value.rstrip(".").lower() for r in self.dns if r.type == "CNAME"}
+        seen = {name}
+        while name in cnames and cnames[name] not in seen:
+            name = cnames[name]
+            seen.add(name)
+        return [r.value for r in self.dns if r.type == "TXT" and r.name == name]
+
     def dns_failed(self, rtype: str, name: str | None = None) -> bool:
         """True when the lookup of (type, name) gave no answer (timeout, SERVFAIL...)."""
         name = self.domain if name is None else name

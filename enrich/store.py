@@ -285,7 +285,9 @@ class Store:
                      "scanned_at": now, "duration_s": doc["duration_s"],
                      "pages_fetched": len(doc["pages"]),
                      "pages_rendered": sum(1 for pg in doc["pages"] if pg["rendered"]),
-                     "final_url": doc["final_url"], "errors": doc["errors"][:10]},
+                     "final_url": doc["final_url"], "errors": doc["errors"][:10],
+                     "dns_status": doc.get("dns_status"),
+                     "dns_errors": (doc.get("dns_errors") or [])[:10]},
             "queue.state": "done", "queue.done_at": now, "updated_at": now,
         }  # fmt: skip
         changes: list[dict[str, Any]] = []

@@ -150,6 +150,15 @@ def test_spf_over_the_lookup_limit_or_looping_is_weak() -> None:
     assert spf.ok is False and "loop" in spf.detail
 
 
+def test_delegated_dmarc_policy() -> None:
+    site = good_site()
+    site.dns = [r for r in site.dns if not r.name.startswith("_dmarc.")] + [
+        DnsRecord("CNAME", "_dmarc.acme.example", "acme.example._dmarc.vendor.example."),
+        DnsRecord("TXT", "acme.example._dmarc.vendor.example", "v=DMARC1; p=quarantine"),
+    ]
+    assert by_id(audit_site(site))["dmarc"].value == "quarantine"
+
+
 def test_no_home_page_no_findings() -> None:
     assert audit_site(Site(domain="acme.example")) == []
     binary = Page(url="https://acme.example/", body="", kind="home")

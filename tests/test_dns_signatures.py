@@ -84,6 +84,14 @@ def test_only_the_accounts_own_records_are_evidence(detector: Detector) -> None:
     assert all(name.endswith("acme.example") for values in subjects.values() for name, _ in values)
 
 
+def test_delegated_dmarc_is_read_through_its_cname(detector: Detector) -> None:
+    s = site(("CNAME", "_dmarc.acme.example", "acme.example._dmarc.vendor.example."),
+             ("TXT", "acme.example._dmarc.vendor.example", "v=DMARC1; p=reject; rua=mailto:r@vali.email"))  # fmt: skip
+    assert evidence(detector, s, "Valimail") == [
+        ("dns", "DMARC", "dns:_dmarc.acme.example", "vali.email")
+    ]
+
+
 def test_spf_includes_without_records_still_match(detector: Detector) -> None:
     """A snapshot that kept only `spf_includes` (older captures) is still read."""
     s = Site(domain="acme.example", spf_includes=["spf.protection.outlook.com"])

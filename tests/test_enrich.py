@@ -238,6 +238,7 @@ def test_batch_dns_detections_and_audit_weaknesses(batch: dict[str, Any]) -> Non
     found = {d["_id"] for d in db.accounts.find({"audit_weaknesses": "dmarc"}, {"_id": 1})}
     assert "b2bsaas.test" in found and "redirector.test" not in found
     assert "audit_weaknesses_1" in db.accounts.index_information()
+    assert b2b["scan"]["dns_status"] == "ok" and b2b["scan"]["dns_errors"] == []
     scan = db.scans.find_one({"domain": "b2bsaas.test"})
     assert scan is not None and scan["dns_status"] == "ok" and scan["audit"] == b2b["audit"]
     assert {"type": "CNAME", "name": "help.b2bsaas.test", "value": "b2bsaas.zendesk.com."} in scan[

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.capture import (
     classify_failure,
@@ -83,8 +84,10 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = CrawlConfig.from_settings(crawler.settings)
-        if spider.config.dns.enabled:
+        if spider.config.dns.enabled and is_asyncio_reactor_installed():
             spider.dns = DnsLookup(spider.config.dns)
+        elif spider.config.dns.enabled:
+            logger.warning("DNS lookups need the asyncio reactor (TWISTED_REACTOR): turned off")
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
