@@ -10,7 +10,8 @@ client times out). Every query is logged in ``queries``.
 
 ``Blackhole()`` is a UDP socket that never answers anything: a resolver that is down.
 
-Standalone: ``uv run python -m tests.farm.dns --port 5353`` serves the farm zones.
+Standalone: ``uv run python -m tests.farm.dns --port 5353 [--generated N]`` serves the farm
+zones (and those of the first N generated sites, ``co00000.test``...).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from dnslib import QTYPE, RCODE, RR, DNSError, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
-from tests.farm.zones import ZONES
+from tests.farm.zones import ZONES, generated_zone
 
 MAX_CHAIN = 16
 
@@ -164,8 +165,10 @@ class Blackhole:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--port", type=int, default=5353)
+    parser.add_argument("--generated", type=int, default=0, help="zones of N generated sites")
     args = parser.parse_args(argv)
-    server = FarmDNS().start(args.port)
+    zones = [*ZONES, *(generated_zone(i) for i in range(args.generated))]
+    server = FarmDNS(zones).start(args.port)
     print(f"farm DNS on {server.address} (STACKSCOUT_DNS_SERVER={server.address})", flush=True)
     try:
         while True:

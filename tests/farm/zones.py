@@ -12,6 +12,8 @@ The vendor names (``_spf.google.com``...) exist only here: test traffic never le
 
 from __future__ import annotations
 
+import random
+
 # A long SPF record, sent as two strings (RFC 7208 3.3: concatenated without a space): the
 # include in the second string must be found too.
 _B2B_SPF_1 = (
@@ -224,3 +226,40 @@ TRUTH: dict[str, dict[str, list[str]]] = {
         "not": [],
     },
 }  # fmt: skip
+
+
+# Zones for the generated sites of tests/farm/generate.py (co00000.test ...), for benchmarks:
+# a mail provider, one to three senders in SPF, a few verification tokens and subdomain
+# CNAMEs, DMARC for most; drawn from the site's index so zone i never changes.
+_MAIL = (("1 aspmx.l.google.com.", "_spf.google.com"),
+         ("0 {label}.mail.protection.outlook.com.", "spf.protection.outlook.com"),
+         ("10 mx0a-00123401.pphosted.com.", "spf.protection.outlook.com"),
+         ("0 smtp.secureserver.net.", "secureserver.net"))  # fmt: skip
+_SENDERS = ("servers.mcsv.net", "sendgrid.net", "mktomail.com", "123456.spf01.hubspotemail.net",
+            "mailgun.org", "mail.zendesk.com", "aspmx.pardot.com")  # fmt: skip
+_TOKENS = ("google-site-verification={token}", "MS=ms{digits}", "atlassian-domain-verification={token}",
+           "facebook-domain-verification={token}", "docusign={token}")  # fmt: skip
+_CNAMES = (("help", "{label}.zendesk.com."), ("status", "{token}.stspg-customer.com."),
+           ("careers", "job-boards.greenhouse.io."), ("go", "{label}.mktoweb.com."),
+           ("shop", "shops.myshopify.com."), ("docs", "hosting.gitbook.io."))  # fmt: skip
+
+
+def generated_zone(i: int) -> str:
+    rng = random.Random(f"zone:{i}")
+    host, label = f"co{i:05d}.test", f"co{i:05d}"
+    fill = {"label": label, "token": f"{rng.getrandbits(96):024x}",
+            "digits": str(rng.randrange(10**7, 10**8))}  # fmt: skip
+    mx, spf = _MAIL[rng.randrange(len(_MAIL))]
+    senders = rng.sample(_SENDERS, rng.randint(1, 3))
+    lines = [f"{host}. 300 IN MX {mx.format(**fill)}",
+             f'{host}. 300 IN TXT "v=spf1 {" ".join(f"include:{s}" for s in [spf, *senders])} ~all"',
+             f"{host}. 300 IN A 192.0.2.{i % 250 + 1}"]  # fmt: skip
+    lines += [f'{host}. 300 IN TXT "{t.format(**fill)}"' for t in rng.sample(_TOKENS, 2)]
+    lines += [f"{sub}.{host}. 300 IN CNAME {target.format(**fill)}"
+              for sub, target in rng.sample(_CNAMES, rng.randint(0, 3))]  # fmt: skip
+    if rng.random() < 0.7:
+        policy = rng.choice(("none", "quarantine", "reject"))
+        lines.append(
+            f'_dmarc.{host}. 300 IN TXT "v=DMARC1; p={policy}; rua=mailto:d@ag.dmarcian.com"'
+        )
+    return "\n".join(lines)
