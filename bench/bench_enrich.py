@@ -4,9 +4,11 @@ Starts, each as its own process:
 
 1. the loopback site farm with N generated sites (`python -m tests.farm.server --sites
    generated:N --site-latency-ms L --faulty-share F`), reached through the proxy variables;
-2. an embedded database server (`enrich.dbserver.EmbeddedServer`, on-disk storage in a
+2. the loopback DNS server with their zones (`python -m tests.farm.dns --generated N`),
+   reached through STACKSCOUT_DNS_SERVER (pass `-- --no-dns` to crawl without DNS);
+3. an embedded database server (`enrich.dbserver.EmbeddedServer`, on-disk storage in a
    temporary directory, as a user's default database is);
-3. `python -m stackscout.cli enrich accounts.csv` (static mode, default page budget and
+4. `python -m stackscout.cli enrich accounts.csv` (static mode, default page budget and
    crawl settings) with `MONGODB_URI` pointing at that server,
 
 and samples every process from /proc every `--sample-s` seconds (RSS, peak RSS, CPU) along
@@ -163,6 +165,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def server_process(cmd: list[str], ready: str, log: Path) -> Iterator[int]:
+    """Run `cmd` until the block ends; yields its pid once `ready` appears in its output."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while ready not in log.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{cmd[2]} did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.1)
+        yield proc.pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
 def farm_process(
     n: int, latency_ms: float, faulty: float, seed: int, log: Path
 ) -> Iterator[tuple[int, int]]:
@@ -171,22 +194,24 @@ def farm_process(
     cmd = [sys.executable, "-m", "tests.farm.server", "--port", str(port),
            "--sites", f"generated:{n}", "--seed", str(seed),
            "--site-latency-ms", str(latency_ms), "--faulty-share", str(faulty)]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while "stackscout farm:" not in log.read_text(errors="replace"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the farm did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
-        yield proc.pid, port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with server_process(cmd, "stackscout farm:", log) as pid:
+        yield pid, port
+
+
+@contextlib.contextmanager
+def dns_process(n: int, log: Path) -> Iterator[tuple[int, str]]:
+    """(pid, address) of the loopback DNS server with the zones of the n generated sites: the
+    crawl asks it (STACKSCOUT_DNS_SERVER), never the system's resolver."""
+    port = free_udp_port()
+    cmd = [sys.executable, "-m", "tests.farm.dns", "--port", str(port), "--generated", str(n)]
+    with server_process(cmd, "farm DNS on", log) as pid:
+        yield pid, f"127.0.0.1:{port}"
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def farm_stats(port: int) -> dict[str, Any]:
@@ -255,14 +280,25 @@ def main(argv: list[str] | None = None) -> int:
         with (
             farm_process(args.accounts, args.latency_ms, args.faulty_share, args.seed,
                          tmp / "farm.log") as (farm_pid, farm_port),
+            dns_process(args.accounts, tmp / "dns.log") as (dns_pid, dns_address),
             EmbeddedServer(tmp / "db") as db,
         ):  # fmt: skip
-            return run(args, tmp, csv_path, farm_pid, farm_port, db)
+            servers = Servers(farm_pid, farm_port, dns_pid, dns_address, db)
+            return run(args, tmp, csv_path, servers)
     finally:
         if args.keep:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass
+class Servers:
+    farm_pid: int
+    farm_port: int
+    dns_pid: int
+    dns_address: str
+    db: EmbeddedServer
 
 
 @dataclass
@@ -279,21 +315,22 @@ class Result:
     ops: dict[str, int]
 
 
-def run(
-    args: Any, tmp: Path, csv_path: Path, farm_pid: int, farm_port: int, db: EmbeddedServer
-) -> int:
+def run(args: Any, tmp: Path, csv_path: Path, servers: Servers) -> int:
+    db, farm_port = servers.db, servers.farm_port
     proxy = f"http://127.0.0.1:{farm_port}"
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "all_proxy")}
     env.update({"http_proxy": proxy, "https_proxy": proxy, "HTTP_PROXY": proxy, "HTTPS_PROXY": proxy,
                 "MONGODB_URI": db.uri, "STACKSCOUT_HOME": str(tmp / "home"),
-                "STACKSCOUT_CACHE": str(tmp / "cache")})  # fmt: skip
+                "STACKSCOUT_CACHE": str(tmp / "cache"),
+                "STACKSCOUT_DNS_SERVER": servers.dns_address})  # fmt: skip
     ops_before = server_ops(db.uri)
     cmd = [sys.executable, "-m", "stackscout.cli", "enrich", str(csv_path), *args.enrich_args]
     print("$ " + " ".join(cmd[1:]), flush=True)
     started = time.monotonic()
     with (tmp / "enrich.log").open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    sampler = Sampler({"crawl": proc.pid, "db": db.pid, "farm": farm_pid}, db.uri, args.sample_s)
+    pids = {"crawl": proc.pid, "db": db.pid, "farm": servers.farm_pid, "dns": servers.dns_pid}
+    sampler = Sampler(pids, db.uri, args.sample_s)
     sampler.t0 = started
     sampler.start()
     try:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.items import PageError
 from detectors.loaders import cookies_from_headers
-from detectors.snapshot import Page
+from detectors.snapshot import Page, Probe, TlsInfo
 
 
 def page_from_response(response: Response, kind: str) -> Page:
@@ -39,6 +42,35 @@ def page_from_response(response: Response, kind: str) -> Page:
         ttfb_ms=_ms(response.meta.get("download_latency")),
         size=len(response.body),
     )
+
+
+def probe_from_response(response: Response, kind: str) -> Probe:
+    redirects = [str(u) for u in response.meta.get("redirect_urls", [])]
+    return Probe(kind=kind, url=redirects[0] if redirects else response.url,
+                 status=response.status, final_url=response.url)  # fmt: skip
+
+
+def tls_from_response(response: Response) -> TlsInfo | None:
+    """Issuer, subject and expiry of the certificate the response came over (None: plain HTTP)."""
+    certificate = getattr(response, "certificate", None)
+    if certificate is None:
+        return None
+    try:
+        cert = certificate.original.to_cryptography()
+    except (AttributeError, ValueError):
+        return None
+    return TlsInfo(
+        issuer=_name(cert.issuer, NameOID.ORGANIZATION_NAME)
+        or _name(cert.issuer, NameOID.COMMON_NAME),
+        subject=_name(cert.subject, NameOID.COMMON_NAME),
+        not_after=cert.not_valid_after_utc.isoformat(),
+        host=(urlsplit(response.url).hostname or "").lower(),
+    )
+
+
+def _name(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+    attrs = name.get_attributes_for_oid(oid)
+    return str(attrs[0].value) if attrs else ""
 
 
 def _ms(seconds: Any) -> float | None:

@@ -2,10 +2,114 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 RENDER_POLICIES = ("never", "auto", "always")
+DEFAULT_SUBDOMAINS = (
+    "www", "shop", "store", "help", "support", "status", "careers", "jobs", "blog", "docs",
+    "developers", "app", "go", "info", "email", "links", "click", "news", "community", "kb",
+)  # fmt: skip
+"""Subdomains whose CNAME/A records are looked up: where help centres, status pages, shops,
+job boards, docs and marketing landing/tracking domains usually live."""
+DEFAULT_DKIM_SELECTORS = ("selector1", "k1", "s1", "mte1", "zendesk1")
+"""DKIM selectors looked up (`<selector>._domainkey`): those that are CNAMEs into the sending
+vendor's own domain (Microsoft 365, Mailchimp, SendGrid, Mailchimp Transactional, Zendesk), so
+the target names a sender that SPF and MX may not show. Each costs a query per account."""
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+@dataclass(frozen=True, slots=True)
+class DnsConfig:
+    """The STACKSCOUT_DNS_* settings (DNS lookups of each account's domain)."""
+
+    enabled: bool = True
+    servers: tuple[tuple[str, int], ...] = ()
+    """(address, port) of the nameservers to ask; () uses the system's (/etc/resolv.conf)."""
+    timeout: float = 3.0
+    """Seconds one query may take (all attempts)."""
+    account_timeout: float = 10.0
+    """Seconds all the lookups of one account may take together."""
+    subdomains: tuple[str, ...] = DEFAULT_SUBDOMAINS
+    dkim_selectors: tuple[str, ...] = DEFAULT_DKIM_SELECTORS
+    concurrency: int = 100
+    """Queries in flight at once, over every account of the crawl."""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> DnsConfig:
+        server = settings.get("STACKSCOUT_DNS_SERVER") or os.environ.get(
+            "STACKSCOUT_DNS_SERVER", ""
+        )
+        config = cls(
+            enabled=settings.getbool("STACKSCOUT_DNS_ENABLED", True),
+            servers=parse_servers(server),
+            timeout=settings.getfloat("STACKSCOUT_DNS_TIMEOUT", 3.0),
+            account_timeout=settings.getfloat("STACKSCOUT_DNS_ACCOUNT_TIMEOUT", 10.0),
+            subdomains=_labels(settings, "STACKSCOUT_DNS_SUBDOMAINS", DEFAULT_SUBDOMAINS),
+            dkim_selectors=_labels(
+                settings, "STACKSCOUT_DNS_DKIM_SELECTORS", DEFAULT_DKIM_SELECTORS
+            ),
+            concurrency=settings.getint("STACKSCOUT_DNS_CONCURRENCY", 100),
+        )
+        config.check()
+        return config
+
+    def check(self) -> None:
+        if not 0 < self.timeout <= 60:
+            raise ValueError(
+                f"STACKSCOUT_DNS_TIMEOUT must be in (0, 60] seconds, got {self.timeout}"
+            )
+        if not self.timeout <= self.account_timeout <= 300:
+            raise ValueError(
+                "STACKSCOUT_DNS_ACCOUNT_TIMEOUT must be at least STACKSCOUT_DNS_TIMEOUT "
+                f"and at most 300 seconds, got {self.account_timeout}"
+            )
+        if not 1 <= self.concurrency <= 10_000:
+            raise ValueError(f"STACKSCOUT_DNS_CONCURRENCY must be 1..10000, got {self.concurrency}")
+        for name, labels in (("SUBDOMAINS", self.subdomains),
+                             ("DKIM_SELECTORS", self.dkim_selectors)):  # fmt: skip
+            bad = [s for s in labels if not all(_LABEL.match(x) for x in s.split("."))]
+            if bad:
+                raise ValueError(f"STACKSCOUT_DNS_{name}: not host labels: {bad}")
+
+
+def _labels(settings: Any, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s.strip().lower() for s in settings.getlist(name, list(default)) if s.strip())
+
+
+def parse_servers(text: str) -> tuple[tuple[str, int], ...]:
+    """`HOST[:PORT]`, comma-separated; HOST an IP address (IPv6 as `[::1]:53` or bare `::1`)."""
+    servers = []
+    for item in (t.strip() for t in text.split(",")):
+        if not item:
+            continue
+        host, port = _host_port(item)
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise ValueError(
+                f"STACKSCOUT_DNS_SERVER / --dns-server: {item!r} is not an IP address[:port]"
+            ) from None
+        if not 0 < port < 65536:
+            raise ValueError(f"STACKSCOUT_DNS_SERVER / --dns-server: bad port in {item!r}")
+        servers.append((host, port))
+    return tuple(servers)
+
+
+def _host_port(item: str) -> tuple[str, int]:
+    if item.startswith("["):
+        host, _, rest = item[1:].partition("]")
+        port = rest.removeprefix(":")
+    elif item.count(":") == 1:
+        host, _, port = item.partition(":")
+    else:
+        host, port = item, ""
+    if port and not port.isdigit():
+        raise ValueError(f"STACKSCOUT_DNS_SERVER / --dns-server: bad port in {item!r}")
+    return host, int(port) if port else 53
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +129,9 @@ class CrawlConfig:
     """Pages rendered at once (more gains nothing on 2 cores: see NOTES)."""
     render_unavailable: str = ""
     """Why rendering cannot happen in this crawl (no browser); set by `RenderAddon`."""
+    dns: DnsConfig = field(default_factory=DnsConfig)
+    audit_probes: bool = True
+    """Fetch `http://<host>/` (redirects to HTTPS?) and `/sitemap.xml` for the site audit."""
 
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlConfig:
@@ -51,4 +158,6 @@ class CrawlConfig:
             render_settle_ms=settings.getint("STACKSCOUT_RENDER_SETTLE_MS", 2500),
             render_max_pages=max_pages,
             render_unavailable=settings.get("STACKSCOUT_RENDER_UNAVAILABLE", ""),
+            dns=DnsConfig.from_settings(settings),
+            audit_probes=settings.getbool("STACKSCOUT_AUDIT_PROBES", True),
         )

@@ -9,6 +9,8 @@ from detectors.models import Report
 from detectors.snapshot import Site
 
 STATUSES = ("ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid")
+GOOD_STATUSES = ("ok", "partial")
+"""Scans whose absences and weaknesses mean something (gaps, audit findings)."""
 
 
 @dataclass(slots=True)

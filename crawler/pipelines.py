@@ -1,4 +1,4 @@
-"""Item pipelines: run the detectors on each capture."""
+"""Item pipelines: run the detectors and the site audit on each capture."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from functools import lru_cache
 from scrapy.crawler import Crawler
 
 from crawler.config import CrawlConfig
-from crawler.items import SiteCapture
+from crawler.items import GOOD_STATUSES, SiteCapture
+from detectors.audit import audit_site
 from detectors.engine import Detector
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class DetectPipeline:
 
     def process_item(self, item: SiteCapture) -> SiteCapture:
         item.report = self.detector.detect_site(item.site)
+        if item.status in GOOD_STATUSES:  # a blocked site's missing headers say nothing
+            item.report.audit = audit_site(item.site)
         logger.info(
             "%s: %s%s, %d technologies, %d pages",
             item.domain or item.url, item.status, f" ({item.reason})" if item.reason else "",

@@ -10,18 +10,19 @@ matched text for the evidence and the groups for the version.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from detectors import signatures
 from detectors.dom import DomMatcher
 from detectors.extract import Features, View, views
+from detectors.mailauth import is_spf, parse_dmarc, parse_spf
 from detectors.models import Detection, Evidence, Report
-from detectors.patterns import ANCHORED, Pattern, excerpt
+from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt
 from detectors.prefilter import Prefilter
 from detectors.signatures import SignatureSet, Technology
 from detectors.snapshot import Page, Site
@@ -32,8 +33,6 @@ LINE_FIELDS = ("scriptSrc", "xhr", "url")
 SITE_FIELDS = ("robots", "certIssuer")
 PREFILTER_MIN = 6
 """Keys with at least this many patterns (e.g. meta `generator`) get their own prefilter."""
-_DMARC_ADDRESS = re.compile(r"mailto:[^@\s;,]+@([^\s;,!]+)", re.I)
-_SPF_INCLUDE = re.compile(r"\b(?:include|redirect)[:=]([^\s]+)", re.I)
 
 
 @dataclass(slots=True)
@@ -179,20 +178,21 @@ class Detector:
                     break
 
     def _match_site(self, site: Site, hits: dict[str, _Hit]) -> None:
-        url = f"dns:{site.domain}" if site.domain else ""
-        record = _Recorder(hits, url, "dns")
-        for rtype, values in dns_subjects(site).items():
-            entry = self._keyed.get("dns", {}).get(rtype)
-            if entry is not None:
-                joined = "\n".join(values)
-                for p in entry.candidates(joined):
-                    record.lines(p, joined)
+        record = _Recorder(hits, "", "dns")
+        index = self._keyed.get("dns", {})
+        for rtype, subjects in dns_subjects(site).items():
+            entry = index.get(rtype)
+            if entry is None:
+                continue
+            for p in entry.candidates("\n".join(value for _, value in subjects)):
+                record.record_of(p, subjects)
+        home = site.pages[0].url if site.pages else ""
         if site.tls and site.tls.issuer:
-            tls = _Recorder(hits, url, "tls")
+            tls = _Recorder(hits, f"tls:{site.tls.host or site.domain}", "tls")
             for p in self._small["certIssuer"]:
                 tls.first(p, [site.tls.issuer])
         if site.robots_txt:
-            robots = _Recorder(hits, url, "robots")
+            robots = _Recorder(hits, urljoin(home, "/robots.txt") if home else "", "robots")
             for p in self._small["robots"]:
                 robots.first(p, [site.robots_txt])
 
@@ -290,12 +290,22 @@ class _Recorder:
         self.add(pattern, excerpt(line, m), pattern.resolve_version(m))
         return True
 
-    def add(self, pattern: Pattern, text: str, version: str) -> None:
+    def record_of(self, pattern: Pattern, subjects: Sequence[tuple[str, str]]) -> bool:
+        """First (name, value) record matched: the evidence keeps the whole value and name."""
+        for name, value in subjects:
+            m = pattern.search(value)
+            if m is not None:
+                text = value if len(value) <= MATCH_EXCERPT else value[: MATCH_EXCERPT - 1] + "…"
+                self.add(pattern, text, pattern.resolve_version(m), url=f"dns:{name}")
+                return True
+        return False
+
+    def add(self, pattern: Pattern, text: str, version: str, url: str | None = None) -> None:
         ev = Evidence(
             field=pattern.field,
             pattern=pattern.source,
             match=text,
-            url=self.url,
+            url=self.url if url is None else url,
             key=pattern.key,
             source=self.source,
             confidence=pattern.confidence,
@@ -337,21 +347,50 @@ def _index_keyed(patterns: Iterable[Pattern]) -> dict[str, dict[str, _KeyPattern
     return index
 
 
-def dns_subjects(site: Site) -> dict[str, list[str]]:
-    """Record values by signature key: the DNS types plus SPF, DMARC and VERIFY."""
-    out: dict[str, list[str]] = {}
+def dns_subjects(site: Site) -> dict[str, list[tuple[str, str]]]:
+    """(record name, value) pairs by signature key: the DNS types plus SPF, DMARC and VERIFY.
+
+    Only the account's own records count: those at its domain or under it (a CNAME chain's
+    later hops and the SPF records of included vendors belong to someone else: Zendesk's CDN
+    is not the account's CDN). TXT and VERIFY read the domain's own TXT records; SPF the
+    domains named by `include:`/`redirect=` in the account's SPF records; DMARC the domains
+    `_dmarc.<domain>` sends reports to.
+    """
+    out: dict[str, list[tuple[str, str]]] = {}
+    own_spf = False
     for rec in site.dns:
-        if rec.type == "TXT" and rec.name.startswith("_dmarc."):
-            out.setdefault("DMARC", []).extend(_DMARC_ADDRESS.findall(rec.value))
+        if not _own(rec.name, site.domain):
             continue
-        out.setdefault(rec.type, []).append(rec.value)
-        if rec.type == "TXT":
-            out.setdefault("VERIFY", []).append(rec.value)
-            if rec.value.lower().startswith("v=spf1") and not site.spf_includes:
-                out.setdefault("SPF", []).extend(_SPF_INCLUDE.findall(rec.value))
-    if site.spf_includes:
-        out["SPF"] = list(site.spf_includes)
+        if rec.type != "TXT":
+            out.setdefault(rec.type, []).append((rec.name, rec.value))
+        elif rec.name.startswith("_dmarc."):
+            continue  # read below, through the CNAME of a delegated record
+        elif is_spf(rec.value):
+            own_spf = True
+            out.setdefault("SPF", []).extend((rec.name, t) for t in parse_spf(rec.value).targets)
+            if rec.name == site.domain or not site.domain:
+                out.setdefault("TXT", []).append((rec.name, rec.value))
+        elif rec.name == site.domain or not site.domain:
+            out.setdefault("TXT", []).append((rec.name, rec.value))
+            out.setdefault("VERIFY", []).append((rec.name, rec.value))
+    if site.spf_includes and not own_spf:  # a snapshot that kept the includes, not the records
+        out["SPF"] = [(site.domain, d) for d in site.spf_includes]
+    for name in dmarc_names(site):
+        for value in site.txt_at(name):
+            dmarc = parse_dmarc(value)
+            if dmarc is not None:
+                out.setdefault("DMARC", []).extend((name, d) for d in dmarc.report_domains)
     return out
+
+
+def dmarc_names(site: Site) -> list[str]:
+    if site.domain:
+        return [f"_dmarc.{site.domain}"]
+    return sorted({r.name for r in site.dns if r.name.startswith("_dmarc.")})
+
+
+def _own(name: str, domain: str) -> bool:
+    return not domain or name == domain or name.endswith("." + domain)
 
 
 def _js_text(value: Any) -> str:

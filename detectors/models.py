@@ -46,6 +46,25 @@ class Detection:
 
 
 @dataclass(slots=True)
+class Finding:
+    """One site-audit signal, named so that a later stage (fit scoring) can use it as a trigger.
+
+    `ok` False is a documented weakness; `value` is what was measured (a number, a string, a
+    flag, or None when there was nothing to measure); `detail` says it in a sentence.
+    """
+
+    id: str
+    group: str
+    """security, seo, performance or privacy."""
+    ok: bool
+    value: float | int | str | bool | None
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
 class Report:
     """The detectors' answer for one site (or one saved page)."""
 
@@ -56,6 +75,8 @@ class Report:
     """Core categories in which nothing was found."""
     seconds: float = 0.0
     """CPU seconds spent detecting."""
+    audit: list[Finding] = field(default_factory=list)
+    """Site-audit findings (`detectors.audit`); filled for good scans only."""
 
     def names(self) -> set[str]:
         return {d.name for d in self.technologies}
@@ -66,4 +87,5 @@ class Report:
             "categories": self.categories,
             "gaps": self.gaps,
             "seconds": round(self.seconds, 6),
+            "audit": [f.to_dict() for f in self.audit],
         }

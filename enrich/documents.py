@@ -11,12 +11,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.items import SiteCapture
+from crawler.items import GOOD_STATUSES, SiteCapture
 from detectors.models import Detection, Report
+from detectors.snapshot import Site, TlsInfo
 
 SCHEMA_VERSION = 1
-GOOD_STATUSES = ("ok", "partial")
-"""Scans whose absences mean something: only these report category gaps."""
 
 
 def iso(ts: float | None = None) -> str:
@@ -86,4 +85,27 @@ def scan_document(capture: SiteCapture, report: Report | None = None) -> dict[st
         "errors": [{"url": e.url, "kind": e.kind, "reason": e.reason} for e in capture.errors],
         "render": asdict(capture.render),
         "detect_seconds": round(report.seconds, 6) if report else 0.0,
+        # Findings only for good scans: a bot wall's missing headers are not the site's.
+        "audit": [f.to_dict() for f in report.audit] if good and report else None,
+        **dns_section(capture.site),
     }
+
+
+def dns_section(site: Site) -> dict[str, Any]:
+    """The DNS records and TLS certificate the detections read, as captured."""
+    return {
+        "dns_status": site.dns_status or None,
+        "dns": [{"type": r.type, "name": r.name, "value": r.value} for r in site.dns],
+        "dns_errors": [
+            {"type": e.type, "name": e.name, "reason": e.reason} for e in site.dns_errors
+        ],
+        "spf": {"includes": site.spf_includes, "lookups": site.spf_lookups},
+        "tls": _tls(site.tls),
+    }
+
+
+def _tls(tls: TlsInfo | None) -> dict[str, Any] | None:
+    if tls is None:
+        return None
+    return {"issuer": tls.issuer, "subject": tls.subject, "not_after": tls.not_after or None,
+            "host": tls.host}  # fmt: skip

@@ -3,7 +3,8 @@
 Collections (documented in docs/mongodb.md, schema in docs/account.schema.json):
 
 * `accounts` — one document per registered domain: input fields, latest technologies with
-  history, gaps, scan status, fit results, and `queue` (the work-queue state).
+  history, gaps, site-audit findings and weaknesses, scan status, fit results, and `queue`
+  (the work-queue state).
 * `scans` — every scan's raw detections, for history.
 * `changes` — technology added/removed events and platform migrations.
 
@@ -99,6 +100,7 @@ class Store:
         a.create_index("queue.claimed_by")
         a.create_index("tech_names")
         a.create_index("gaps")
+        a.create_index("audit_weaknesses")
         a.create_index("categories_present")
         a.create_index([("scan.scanned_at", DESCENDING)])
         a.create_index("scan.status")
@@ -287,7 +289,9 @@ class Store:
                      "scanned_at": now, "duration_s": doc["duration_s"],
                      "pages_fetched": len(doc["pages"]),
                      "pages_rendered": sum(1 for pg in doc["pages"] if pg["rendered"]),
-                     "final_url": doc["final_url"], "errors": doc["errors"][:10]},
+                     "final_url": doc["final_url"], "errors": doc["errors"][:10],
+                     "dns_status": doc.get("dns_status"),
+                     "dns_errors": (doc.get("dns_errors") or [])[:10]},
             "queue.state": "done", "queue.done_at": now, "updated_at": now,
         }  # fmt: skip
         changes: list[dict[str, Any]] = []
@@ -301,6 +305,8 @@ class Store:
                 "tech_names": [t["name"] for t in merged.technologies],
                 "categories_present": sorted({c for t in merged.technologies for c in t["categories"]}),
                 "gaps": doc["gaps"] or [],
+                "audit": doc.get("audit") or [],
+                "audit_weaknesses": [f["id"] for f in doc.get("audit") or [] if not f["ok"]],
                 "last_good_scan_at": now,
             })  # fmt: skip
         fields["outbox"] = {"scan_id": scan_id, "scan": scan, "changes": changes}

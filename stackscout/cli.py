@@ -55,6 +55,37 @@ confidence_option = click.option(
 )  # fmt: skip
 
 
+def _check_dns_server(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    from crawler.config import parse_servers
+
+    if value:
+        try:
+            parse_servers(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+    return value
+
+
+def dns_options(fn: Any) -> Any:
+    """`--dns-server HOST[:PORT]` and `--dns/--no-dns`, shared by scan, enrich and worker."""
+    fn = click.option(
+        "--dns-server", default=None, metavar="HOST[:PORT]", callback=_check_dns_server,
+        help="Nameserver for the DNS lookups (comma-separated for several; an IP address). "
+             "Default: $STACKSCOUT_DNS_SERVER, else the system resolver.",
+    )(fn)  # fmt: skip
+    return click.option(
+        "--dns/--no-dns", "dns_enabled", default=True, show_default=True,
+        help="Look up the accounts' DNS records (MX, SPF, TXT, DMARC, subdomain CNAMEs...).",
+    )(fn)  # fmt: skip
+
+
+def _dns_settings(dns_server: str | None, dns_enabled: bool) -> dict[str, Any]:
+    settings: dict[str, Any] = {"STACKSCOUT_DNS_ENABLED": dns_enabled}
+    if dns_server:
+        settings["STACKSCOUT_DNS_SERVER"] = dns_server
+    return settings
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stackscout")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
@@ -77,17 +108,24 @@ def main(verbose: int) -> None:
 @signatures_option
 @own_option
 @confidence_option
+@dns_options
 def scan(
     url: str, as_json: bool, pages: int, render: str, signature_paths: tuple[str, ...],
-    include_own: bool, min_confidence: int,
+    include_own: bool, min_confidence: int, dns_server: str | None, dns_enabled: bool,
 ) -> None:  # fmt: skip
-    """Scan one website and show what it runs, grouped by category, with evidence."""
+    """Scan one website and show what it runs, grouped by category, with evidence.
+
+    Besides the pages, the domain's DNS (mail provider, SPF senders, verified vendors, DMARC,
+    subdomain CNAMEs) and the TLS certificate are read, and the site is audited (HTTPS,
+    security headers, SEO basics, speed, third parties); each has its own section.
+    """
     from crawler.run import scan as run_scan
     from enrich.documents import scan_document
 
     overrides = _crawl_overrides(
         **_scan_settings(pages, signature_paths, include_own, render),
         STACKSCOUT_MIN_CONFIDENCE=min_confidence,
+        **_dns_settings(dns_server, dns_enabled),
     )
     capture = run_scan(url, overrides)
     doc = scan_document(capture)
@@ -381,12 +419,13 @@ def _store(db_uri: str | None) -> Any:
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
 @signatures_option
 @own_option
+@dns_options
 @scrapy_set_option
 @profile_option
 def enrich(
     path: Path, db_uri: str | None, render: str, refresh_days: float, rejects: Path | None,
-    pages: int, signature_paths: tuple[str, ...], include_own: bool, scrapy_set: tuple[str, ...],
-    profile_paths: tuple[Path, ...],
+    pages: int, signature_paths: tuple[str, ...], include_own: bool, dns_server: str | None,
+    dns_enabled: bool, scrapy_set: tuple[str, ...], profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Crawl every account of a CSV/JSONL list and write the technographics to MongoDB.
 
@@ -398,6 +437,7 @@ def enrich(
 
     started = time.monotonic()
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
+                                    **_dns_settings(dns_server, dns_enabled),
                                     **_parse_set(scrapy_set)})  # fmt: skip
     profiles = _profiles(profile_paths, signature_paths)
     store = _store(db_uri)
@@ -447,17 +487,19 @@ def _scan_settings(
 @click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
 @signatures_option
 @own_option
+@dns_options
 @scrapy_set_option
 @profile_option
 def worker(
     db_uri: str | None, render: str, claim_size: int, poll: float, max_accounts: int | None,
-    pages: int, signature_paths: tuple[str, ...], include_own: bool, scrapy_set: tuple[str, ...],
-    profile_paths: tuple[Path, ...],
+    pages: int, signature_paths: tuple[str, ...], include_own: bool, dns_server: str | None,
+    dns_enabled: bool, scrapy_set: tuple[str, ...], profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Run a long-lived enrichment worker on the accounts queue (any number may share it)."""
     from enrich.batch import WorkOptions, prepare, work
 
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
+                                    **_dns_settings(dns_server, dns_enabled),
                                     **_parse_set(scrapy_set)})  # fmt: skip
     profiles = _profiles(profile_paths, signature_paths)
     store = _store(db_uri)

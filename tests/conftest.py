@@ -1,4 +1,5 @@
-"""Shared fixtures: the loopback site farm, the embedded database, fast crawl settings."""
+"""Shared fixtures: the loopback site farm and DNS server, the embedded database, fast crawl
+settings."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest_dns import dns, farm_dns  # noqa: F401 - fixtures
 from tests.conftest_farm import farm, farm_env  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -218,6 +218,35 @@ def test_batch_account_documents(batch: dict[str, Any]) -> None:
     assert fetched == {"/robots.txt"}
 
 
+def test_batch_dns_detections_and_audit_weaknesses(batch: dict[str, Any]) -> None:
+    """DNS detections and site-audit findings reach the account documents of good scans only."""
+    db = batch["db"]
+    docs = {d["_id"]: d for d in db.accounts.find()}
+    b2b = docs["b2bsaas.test"]
+    assert {"Google Workspace", "Zendesk", "dmarcian"} <= set(b2b["tech_names"])
+    workspace = next(t for t in b2b["technologies"] if t["name"] == "Google Workspace")
+    assert {(e["key"], e["url"], e["source"]) for e in workspace["evidence"]} >= {
+        ("MX", "dns:b2bsaas.test", "dns")}  # fmt: skip
+    audit = {f["id"]: f for f in b2b["audit"]}
+    assert audit["dmarc"] == {"id": "dmarc", "group": "security", "ok": False, "value": "none",
+                              "detail": "DMARC policy p=none"}  # fmt: skip
+    assert b2b["audit_weaknesses"] == [f["id"] for f in b2b["audit"] if not f["ok"]]
+    assert "dmarc" in b2b["audit_weaknesses"] and "https" not in b2b["audit_weaknesses"]
+    assert "hsts" in docs["legacy.test"]["audit_weaknesses"]  # plain HTTP
+    for domain in ("challenge.test", "blocked.test", "dead.test"):
+        assert "audit" not in docs[domain] and "audit_weaknesses" not in docs[domain], domain
+    found = {d["_id"] for d in db.accounts.find({"audit_weaknesses": "dmarc"}, {"_id": 1})}
+    assert "b2bsaas.test" in found and "redirector.test" not in found
+    assert "audit_weaknesses_1" in db.accounts.index_information()
+    assert b2b["scan"]["dns_status"] == "ok" and b2b["scan"]["dns_errors"] == []
+    scan = db.scans.find_one({"domain": "b2bsaas.test"})
+    assert scan is not None and scan["dns_status"] == "ok" and scan["audit"] == b2b["audit"]
+    assert {"type": "CNAME", "name": "help.b2bsaas.test", "value": "b2bsaas.zendesk.com."} in scan[
+        "dns"
+    ]
+    assert db.scans.find_one({"domain": "challenge.test"})["audit"] is None
+
+
 def test_batch_rejects_file(batch: dict[str, Any]) -> None:
     rejects = batch["path"].with_name("accounts.rejects.csv")
     assert f"-> {rejects}" in batch["done"].stderr

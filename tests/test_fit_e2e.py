@@ -114,8 +114,9 @@ ROWS = [
 ]
 # (score, tier, disqualified_by, cluster, confidence, {rule: points}) after the first enrich
 EXPECTED = {
-    "shopstore.test": (70, "1:few", None, None, 1.0,
-                       {"on-shopify": 25, "rival": 15, "email": 15, "size": 10, "markets": 5}),
+    "shopstore.test": (75, "1:few", None, None, 1.0,  # its help desk shows in DNS (Freshdesk)
+                       {"on-shopify": 25, "rival": 15, "email": 15, "helpdesk": 5, "size": 10,
+                        "markets": 5}),
     "brightbeans.test": (95, "1:few", None, "Shopify + no Reviews", 1.0,
                          {"on-shopify": 25, "no-reviews": 35, "email": 15, "helpdesk": 5,
                           "size": 10, "markets": 5}),

@@ -4,10 +4,17 @@
 
 Library callers pass `targets`: an iterable of `Target` (read lazily, so a list of 100,000
 accounts costs no memory up front).
+
+An account's DNS lookups (`crawler.dnslookup`) start with it and run while its pages are
+fetched; its capture is yielded once both are done. After a good home page the spider also
+makes the site audit's two probes (`http://` redirect, `/sitemap.xml`), which are not pages.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
+import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -16,16 +23,28 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler import render
-from crawler.capture import classify_failure, page_error, page_from_response
+from crawler.capture import (
+    classify_failure,
+    page_error,
+    page_from_response,
+    probe_from_response,
+    tls_from_response,
+)
 from crawler.config import CrawlConfig
+from crawler.dnslookup import DnsLookup, DnsResult
 from crawler.domains import InvalidTarget, host_of, registered_domain, start_url
 from crawler.items import PageError, RenderNote, SiteCapture
 from crawler.links import telling_pages
 from crawler.renderpolicy import Decision, decide
 from detectors.botwall import bot_wall
-from detectors.snapshot import Site
+from detectors.snapshot import DnsError, Probe, Site
+
+logger = logging.getLogger(__name__)
+PROBE = "probe:"
+"""Prefix of the `kind` of the audit's probe requests."""
 
 RENDER_PRIORITY = 10
 
@@ -42,6 +61,7 @@ class _AccountCrawl:
     capture: SiteCapture
     pending: int = 1
     home_failed: bool = False
+    dns: asyncio.Task[DnsResult] | None = None
 
 
 class SiteSpider(scrapy.Spider):
@@ -61,11 +81,16 @@ class SiteSpider(scrapy.Spider):
         self.targets = targets
         self.config = CrawlConfig()
         self.invalid: list[SiteCapture] = []
+        self.dns: DnsLookup | None = None
 
     async def start(self) -> AsyncIterator[Any]:
         # Parsed here, not in from_crawler: add-ons (RenderAddon) update the settings after
         # the spider is created.
         self.config = CrawlConfig.from_settings(self.crawler.settings)
+        if self.config.dns.enabled and is_asyncio_reactor_installed():
+            self.dns = DnsLookup(self.config.dns)
+        elif self.config.dns.enabled:
+            logger.warning("DNS lookups need the asyncio reactor (TWISTED_REACTOR): turned off")
         async for target in _aiter(self.targets):
             try:
                 url = start_url(target.url)
@@ -77,7 +102,12 @@ class SiteSpider(scrapy.Spider):
                 domain=domain, url=url, site=Site(domain=domain), account=target.account,
                 started_at=time.time(), render=self._render_note(),
             )  # fmt: skip
-            yield self._request(url, "home", _AccountCrawl(capture))
+            yield self._request(url, "home", _AccountCrawl(capture, dns=self._start_dns(domain)))
+
+    def _start_dns(self, domain: str) -> asyncio.Task[DnsResult] | None:
+        if self.dns is None or not domain or _is_ip(domain):
+            return None
+        return self.dns.start(domain)
 
     def _render_note(self) -> RenderNote:
         unavailable = self.config.render_unavailable
@@ -106,20 +136,26 @@ class SiteSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_page(self, response: Response) -> Iterable[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         state: _AccountCrawl = response.meta["stackscout"]
         kind: str = response.meta["kind"]
-        page = page_from_response(response, kind)
-        state.capture.site.pages.append(page)
-        if kind == "home":
-            yield from self._after_home(response, state)
-        elif wall := bot_wall(page):
-            state.capture.errors.append(PageError(page.url, "blocked", f"bot wall: {wall}"))
-        yield from self._done(state)
+        if kind.startswith(PROBE):
+            state.capture.site.probes.append(probe_from_response(response, kind[len(PROBE) :]))
+        else:
+            page = page_from_response(response, kind)
+            state.capture.site.pages.append(page)
+            if kind == "home":
+                for request in self._after_home(response, state):
+                    yield request
+            elif wall := bot_wall(page):
+                state.capture.errors.append(PageError(page.url, "blocked", f"bot wall: {wall}"))
+        async for item in self._done(state):
+            yield item
 
     def _after_home(self, response: Response, state: _AccountCrawl) -> Iterable[Any]:
         capture = state.capture
         page = capture.site.pages[-1]
+        capture.site.tls = tls_from_response(response)
         wall = bot_wall(page)
         if wall:
             capture.status, capture.reason = "blocked", f"bot wall: {wall} (HTTP {page.status})"
@@ -133,8 +169,10 @@ class SiteSpider(scrapy.Spider):
             return
         hrefs = response.css("a::attr(href)").getall() if hasattr(response, "css") else []
         for kind, url in telling_pages(response.url, hrefs, self.config.page_budget):
-            state.pending += 1
-            yield self._request(url, kind, state)
+            yield self._follow(url, kind, state)
+        if self.config.audit_probes:
+            for kind, url in self._probes(page.url, page.requested_url):
+                yield self._follow(url, PROBE + kind, state)
         decision = self._render_decision(capture)
         if decision is not None:
             capture.render.rule, capture.render.reason = decision.rule, decision.reason
@@ -184,7 +222,7 @@ class SiteSpider(scrapy.Spider):
             note.rendered, note.seconds = True, result.seconds
         finally:
             await _release_page(meta)
-        for item in self._done(state):
+        async for item in self._done(state):
             yield item
 
     async def render_failed(self, failure: Any) -> AsyncIterator[Any]:
@@ -192,19 +230,37 @@ class SiteSpider(scrapy.Spider):
         await _release_page(meta)
         state: _AccountCrawl = meta["stackscout"]
         state.capture.render.error = f"{type(failure.value).__name__}: {failure.value}"[:300]
-        for item in self._done(state):
+        async for item in self._done(state):
             yield item
 
-    def on_error(self, failure: Any) -> Iterable[Any]:
+    def _follow(self, url: str, kind: str, state: _AccountCrawl) -> scrapy.Request:
+        state.pending += 1
+        return self._request(url, kind, state)
+
+    def _probes(self, url: str, requested: str) -> Iterable[tuple[str, str]]:
+        """The audit's extra fetches: only what the crawl has not already shown."""
+        parts = urlsplit(url)
+        if parts.scheme == "https" and requested.startswith("https://"):
+            yield "http", f"http://{parts.netloc}/"
+        robots = getattr(self.crawler, "robots_bodies", {}).get(parts.netloc) or ""
+        if "sitemap:" not in robots.lower():
+            yield "sitemap", f"{parts.scheme}://{parts.netloc}/sitemap.xml"
+
+    async def on_error(self, failure: Any) -> AsyncIterator[Any]:
         request = failure.request
         state: _AccountCrawl = request.meta["stackscout"]
-        if request.meta["kind"] == "home":
+        kind: str = request.meta["kind"]
+        if kind.startswith(PROBE):
+            reason = classify_failure(failure)[1]
+            state.capture.site.probes.append(Probe(kind[len(PROBE) :], request.url, error=reason))
+        elif kind == "home":
             state.capture.status, state.capture.reason = classify_failure(failure)
         else:
             state.capture.errors.append(page_error(request.url, failure))
-        yield from self._done(state)
+        async for item in self._done(state):
+            yield item
 
-    def _done(self, state: _AccountCrawl) -> Iterable[Any]:
+    async def _done(self, state: _AccountCrawl) -> AsyncIterator[SiteCapture]:
         state.pending -= 1
         if state.pending > 0:
             return
@@ -213,16 +269,43 @@ class SiteSpider(scrapy.Spider):
         if capture.status == "ok" and failed:
             capture.status = "partial"
             capture.reason = "; ".join(f"{e.url}: {e.reason}" for e in failed[:3])
+        self._take_robots(capture)
+        if state.dns is not None:
+            await self._finish_dns(state.dns, capture.site)
+        capture.finished_at = time.time()
+        yield capture
+
+    def _take_robots(self, capture: SiteCapture) -> None:
         bodies: dict[str, str] = getattr(self.crawler, "robots_bodies", {})
-        netloc = capture.url.split("/", 3)[2]
-        capture.site.robots_txt = bodies.pop(netloc, None)
+        netloc = urlsplit(capture.url).netloc
+        home = urlsplit(capture.site.pages[0].url).netloc if capture.site.pages else netloc
+        capture.site.robots_txt = bodies.pop(netloc, None) or bodies.get(home)
         # Drop the robots.txt bodies of the hosts it was redirected to as well (www., another
         # domain): nothing reads them, and kept they made memory grow with the list.
         for page in capture.site.pages:
             for url in (page.url, page.requested_url, *page.redirects):
                 bodies.pop(urlsplit(url).netloc, None)
-        capture.finished_at = time.time()
-        yield capture
+
+    async def _finish_dns(self, task: asyncio.Task[DnsResult], site: Site) -> None:
+        """Wait for the account's lookups (bounded by their own budget) and keep them."""
+        try:
+            result = await task
+        except Exception as exc:  # a bug in DNS must not lose the account
+            logger.exception("DNS lookups of %s failed", site.domain)
+            result = DnsResult(errors=[DnsError("*", site.domain, f"lookup failed: {exc!r}")],
+                               status="failed")  # fmt: skip
+        result.apply(site)
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"stackscout/dns/status/{result.status}")
+            self.crawler.stats.inc_value("stackscout/dns/queries", result.queries)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 async def _release_page(meta: dict[str, Any]) -> None:

@@ -9,15 +9,19 @@ import sys
 from crawler.run import run_crawl
 from crawler.spiders.site import Target
 from detectors.engine import Detector
+from tests.farm.dns import FarmDNS
 from tests.farm.server import Farm
 from tests.farm.sites import default_sites
 from tests.golden import GOLDEN, SITES, cases, load_site, summarise, write_case
 
 
 def record(detector: Detector, hosts: list[str]) -> None:
+    """Crawl the farm (and its loopback DNS server) as a scan does."""
     farm = Farm(default_sites())
     farm.start()
+    dns = FarmDNS().start()
     os.environ.update(farm.proxy_env())
+    os.environ["STACKSCOUT_DNS_SERVER"] = dns.address
     captures = []
     try:
         run_crawl([Target(url=f"http://{s}/") for s in hosts or SITES], captures.append,
@@ -25,6 +29,7 @@ def record(detector: Detector, hosts: list[str]) -> None:
                    "STACKSCOUT_RENDER": "auto"})  # fmt: skip
     finally:
         farm.stop()
+        dns.stop()
     for capture in captures:
         write_case(GOLDEN / capture.domain, capture.site, detector)
         print(f"recorded {capture.domain}: {len(capture.site.pages)} pages")
