@@ -114,11 +114,15 @@ class DomMatcher:
         """Yield (rule, pattern or None for `exists`, key, matched text) for every hit."""
         if root is None:
             return
+        selected: dict[str, list[Any]] = {}  # many rules share a selector: meta[name=generator]
         for rule in self.candidates(html):
-            try:
-                elements = rule.xpath(root)
-            except Exception:
-                continue
+            elements = selected.get(rule.selector)
+            if elements is None:
+                try:
+                    elements = rule.xpath(root)
+                except Exception:
+                    elements = []
+                selected[rule.selector] = elements
             if not elements:
                 continue
             if rule.exists:
