@@ -1,0 +1,82 @@
+"""Run the service: Twisted's asyncio reactor and uvicorn on ONE event loop, in the main thread.
+
+The loop is created here, Twisted's `AsyncioSelectorReactor` is installed on it and started
+without blocking (`startRunning`: the loop itself is what runs), then uvicorn serves on the
+same loop. A request handler and the crawl therefore share one thread: submitting a scan is a
+queue put, its result a future, with no locking and no thread hand-off.
+
+Why not a dedicated crawl thread with its own loop: it would need every job hand-off to cross
+threads (`run_coroutine_threadsafe` both ways) and Scrapy, Playwright and dnspython each bind
+to the loop they started on, so any object crossing over is a bug waiting to happen. The cost
+of one loop is that CPU work in the crawl (detection, ~10-50 ms a page) delays API answers by
+as much; measured here (README "Service"): while scans ran, `GET /api/health` answered in a
+median of a few ms, worst cases under the time of one page's detection. The blocking database
+calls run in worker threads (`asyncio.to_thread`), never on the loop.
+
+A reactor cannot be restarted (NOTES), so one process serves one service life.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def install_reactor(loop: asyncio.AbstractEventLoop) -> Any:
+    """Install and start Twisted's asyncio reactor on `loop` (before anything imports it)."""
+    from twisted.internet import asyncioreactor
+
+    asyncioreactor.install(loop)  # type: ignore[no-untyped-call]
+    from twisted.internet import reactor
+
+    reactor.startRunning(installSignalHandlers=False)
+    return reactor
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket (port 0: any free port, told by `on_ready`)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host.strip("[]"), port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(app_factory: Callable[[], Any], host: str, port: int, *, log_level: str,
+          on_ready: Callable[[str], None]) -> None:  # fmt: skip
+    """Serve until SIGINT/SIGTERM; `on_ready(url)` once the socket accepts connections."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    install_reactor(loop)
+    import uvicorn
+
+    sock = bind(host, port)
+    bound = sock.getsockname()[1]
+    config = uvicorn.Config(app_factory(), log_level=log_level.lower(), lifespan="on",
+                            access_log=False, server_header=False)  # fmt: skip
+    server = uvicorn.Server(config)
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+    async def announce() -> None:
+        while not server.started and not server.should_exit:
+            await asyncio.sleep(0.05)
+        if server.started:
+            on_ready(f"http://{shown}:{bound}")
+
+    async def main() -> None:
+        waiter = asyncio.ensure_future(announce())
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            waiter.cancel()
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        sock.close()
