@@ -60,6 +60,7 @@ async function scan(event) {
       answer = await api(`/api/scans/${encodeURIComponent(id)}?wait=10`);
     }
     showScan(answer.body);
+    $("scan-result").dataset.scan = id;
     const cache = answer.headers.get("X-Stackscout-Cache");
     say("scan-status", `Scanned ${answer.body.domain}: ${answer.body.status}` +
         (answer.body.reason ? ` (${answer.body.reason})` : "") +
@@ -85,9 +86,10 @@ function splitBySource(doc) {
 }
 
 function evidenceText(tech, onlyOffsite = false) {
-  const items = tech.evidence.filter((e) => !onlyOffsite || OFFSITE.has(e.source)).slice(0, 3);
-  const parts = items.map((e) => `${e.key ? `${e.field}[${e.key}]` : e.field}: ${e.match}` +
-                                 (e.url ? ` — ${e.url}` : ""));
+  const items = tech.evidence.filter((e) => !onlyOffsite || OFFSITE.has(e.source)).slice(0, 2);
+  const clip = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+  const parts = items.map((e) => `${e.key ? `${e.field}[${e.key}]` : e.field}: ${clip(e.match, 90)}` +
+                                 (e.url ? ` — ${clip(e.url, 70)}` : ""));
   if (tech.implied_by && tech.implied_by.length) parts.push(`implied by ${tech.implied_by.join(", ")}`);
   if (tech.render_only) parts.push("seen only in the browser render");
   return parts.join("; ");
