@@ -267,6 +267,14 @@ def test_redirects_to_private_addresses_are_not_followed(
             assert answer.status_code == 200 and doc["status"] == "refused", doc
             assert doc["reason"].startswith("refused: ") and why in doc["reason"], doc["reason"]
             assert doc["gaps"] is None and doc["audit"] is None
+        home = "<html><title>Telling</title><body><a href='/pricing'>Pricing</a></body></html>"
+        telling = Site("hop-telling.test", {"/": Response(200, HTML, home),
+                                            "/pricing": redirect("http://10.0.0.1/pricing", 302)})  # fmt: skip
+        with farm.temporary_sites(telling):
+            doc = service.scan("http://hop-telling.test/").json()
+        assert doc["status"] == "partial", doc
+        assert [(e["kind"], "10.0.0.1 is a private address" in e["reason"])
+                for e in doc["errors"]] == [("refused", True)]  # fmt: skip
     assert "10.0.0.1" not in farm.stats.hosts()
 
 

@@ -47,13 +47,19 @@ async def _page_test(service: Service) -> None:
             with service.client() as c:
                 doc = c.get(f"/api/scans/{job}").json()
                 fit = c.get(f"/api/scans/{job}/fit", params={"profile": "reviews-shopify"}).json()
-            shown = set(await page.eval_on_selector_all("#stack tr[data-tech]",
-                                                        "rows => rows.map(r => r.dataset.tech)"))
+            shown = set(
+                await page.eval_on_selector_all(
+                    "#stack tr[data-tech]", "rows => rows.map(r => r.dataset.tech)"
+                )
+            )
             assert {"Shopify", "Klaviyo", "Cloudflare"} <= shown
-            gaps = await page.eval_on_selector_all("#gaps li", "items => items.map(i => i.textContent)")
+            gaps = await page.eval_on_selector_all(
+                "#gaps li", "items => items.map(i => i.textContent)"
+            )
             assert gaps == doc["gaps"] and gaps
-            audit = await page.eval_on_selector_all("#audit tr[data-audit]",
-                                                    "rows => rows.map(r => r.dataset.audit)")
+            audit = await page.eval_on_selector_all(
+                "#audit tr[data-audit]", "rows => rows.map(r => r.dataset.audit)"
+            )
             assert audit == [f["id"] for f in doc["audit"]]
             assert "DNS ok" in await page.inner_text("#dns")
             assert "Microsoft 365" in await page.inner_text("#dns")  # MX, only in DNS
@@ -63,12 +69,15 @@ async def _page_test(service: Service) -> None:
             await page.select_option("#f-profile", "reviews-shopify")
             await page.click("#accounts-form button")
             await page.wait_for_function(
-                "() => document.querySelectorAll('#chart-tiers svg rect').length === 4")
-            labels = await page.eval_on_selector_all("#chart-platforms svg text",
-                                                     "ts => ts.map(t => t.textContent)")
+                "() => document.querySelectorAll('#chart-tiers svg rect').length === 4"
+            )
+            labels = await page.eval_on_selector_all(
+                "#chart-platforms svg text", "ts => ts.map(t => t.textContent)"
+            )
             assert "Shopify" in labels
-            rows = await page.eval_on_selector_all("#accounts-table tbody tr td:first-child",
-                                                   "cells => cells.map(c => c.textContent)")
+            rows = await page.eval_on_selector_all(
+                "#accounts-table tbody tr td:first-child", "cells => cells.map(c => c.textContent)"
+            )
             assert "shopstore.test" in rows
             await page.screenshot(path=str(ARTIFACTS / "service-accounts.png"), full_page=True)
         finally:

@@ -8,10 +8,13 @@ queue put, its result a future, with no locking and no thread hand-off.
 Why not a dedicated crawl thread with its own loop: it would need every job hand-off to cross
 threads (`run_coroutine_threadsafe` both ways) and Scrapy, Playwright and dnspython each bind
 to the loop they started on, so any object crossing over is a bug waiting to happen. The cost
-of one loop is that CPU work in the crawl (detection, ~10-50 ms a page) delays API answers by
-as much; measured here (README "Service"): while scans ran, `GET /api/health` answered in a
-median of a few ms, worst cases under the time of one page's detection. The blocking database
-calls run in worker threads (`asyncio.to_thread`), never on the loop.
+of one loop is that the crawl's CPU work (detection, Scrapy's own) delays API answers by as
+much. Measured here with `bench/bench_service.py` (2 shared cores, load average 2-4 from other
+jobs): `GET /api/health` answers in a median of 1.1-1.4 ms idle; while 16 clients keep 200
+static scans going (6-11 scans/s, the loop saturated) in a median of 114-223 ms (max
+0.4-0.8 s); with renders (`--render auto`, 8 clients) in a median of 51 ms. A scan itself takes
+seconds, so this was judged acceptable; `STACKSCOUT_SERVE_MAX_JOBS` bounds the load. The
+blocking database calls run in worker threads (`asyncio.to_thread`), never on the loop.
 
 A reactor cannot be restarted (NOTES), so one process serves one service life.
 """
@@ -39,9 +42,13 @@ def install_reactor(loop: asyncio.AbstractEventLoop) -> Any:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """The listening socket (port 0: any free port, told by `on_ready`)."""
+    """The listening socket (port 0: any free port, told by `on_ready`).
+
+    Made with `IPPROTO_TCP` explicitly: asyncio sets TCP_NODELAY only on sockets whose `proto`
+    says TCP, and without it every keep-alive answer waited ~40 ms for a delayed ACK.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host.strip("[]"), port))
     sock.set_inheritable(True)
