@@ -298,7 +298,7 @@ def test_a_render_cannot_reach_private_addresses(
     assert doc["status"] == "ok" and doc["render"]["rendered"], doc["render"]
     refused = {r["url"]: r["reason"] for r in doc["render"]["refused"]}
     for url in (f"http://{loop}/s.js", "http://10.0.0.1/p.png", f"http://{loop}/fetch",
-                "http://internal.evilcorp.com:8080/x", f"http://{loop}/f"):  # fmt: skip
+                "http://internal.evilcorp.com:8080/x", f"http://{loop}/f", f"ws://{loop}/ws"):  # fmt: skip
         assert url in refused, (url, refused)
     assert "resolves to 127.0.0.1" in refused["http://internal.evilcorp.com:8080/x"]
     assert "10.0.0.1" not in farm.stats.hosts()
