@@ -81,16 +81,3 @@ def browser_proxy() -> dict[str, str] | None:
     if bypass:
         proxy["bypass"] = ",".join(h.strip() for h in bypass.split(",") if h.strip())
     return proxy
-
-
-class NetGuardAddon:
-    """With `STACKSCOUT_NETGUARD_ENABLED`, Scrapy connects through the guarded resolver.
-
-    `TWISTED_DNS_RESOLVER` is what `CrawlerProcess` installs; a crawl inside an already running
-    reactor gets the same resolver from `NetGuardMiddleware` (see `crawler.guardresolver`).
-    """
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        if settings.getbool("STACKSCOUT_NETGUARD_ENABLED"):
-            settings.set("TWISTED_DNS_RESOLVER", "crawler.guardresolver.GuardedNameResolver",
-                         "addon")  # fmt: skip

@@ -7,8 +7,9 @@ passed the guard, so the address checked is the address connected to. A name tha
 public first and private a moment later (DNS rebinding) is refused at the second answer,
 however it answered the earlier checks.
 
-Scrapy installs `TWISTED_DNS_RESOLVER` only from `CrawlerProcess.start`; a crawl run by an
-`AsyncCrawlerRunner` inside a running reactor (the service) gets it from
+Scrapy installs `TWISTED_DNS_RESOLVER` only from `CrawlerProcess.start`, from the process's
+settings (`crawler.run.crawl_settings` sets it when the guard is on); a crawl run by an
+`AsyncCrawlerRunner` inside a running reactor (the service) gets the resolver from
 `NetGuardMiddleware`, which calls `install` at start.
 """
 
@@ -117,7 +118,12 @@ class GuardedNameResolver:
 
     def __init__(self, reactor: Any, guard: Guard | None = None) -> None:
         self.reactor = reactor
-        self.guard = guard or shared_guard()
+        self._guard = guard
+
+    @property
+    def guard(self) -> Guard:
+        """The given guard, else the process's current one (`configure` may replace it)."""
+        return self._guard or shared_guard()
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedNameResolver:

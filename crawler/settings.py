@@ -53,7 +53,6 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # happen (it hands every non-render request to the same HTTP/1.1 handler).
 ADDONS = {
     "crawler.addons.RenderAddon": 100,
-    "crawler.addons.NetGuardAddon": 110,
 }
 
 DOWNLOADER_MIDDLEWARES = {

@@ -193,3 +193,29 @@ def test_trusted_proxy_hosts_and_allowed_names_resolve(dns: Any) -> Any:
         proxy = yield deferred_from_coro(guard.connect_addresses("127.0.0.1"))
         allowed = yield deferred_from_coro(guard.connect_addresses("ok.evilcorp.com"))
     assert [str(a) for a in proxy] == [str(a) for a in allowed] == ["127.0.0.1"]
+
+
+def test_a_plain_scrapy_crawl_with_the_guard_on_records_the_refusal(
+    farm_env: Any, tmp_path: Any
+) -> None:
+    """The guard outside the service: `scrapy crawl site` with STACKSCOUT_NETGUARD_ENABLED."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.farm.server import Site, redirect
+
+    out = tmp_path / "out.jsonl"
+    hop = Site("hop-cli.test", {"/": redirect("http://10.0.0.1/admin", 302)})
+    with farm_env.temporary_sites(hop):
+        subprocess.run([sys.executable, "-m", "scrapy", "crawl", "site", "-a",
+                        "url=http://hop-cli.test/", "-s", "STACKSCOUT_NETGUARD_ENABLED=True",
+                        "-s", "STACKSCOUT_ALLOW_HOSTS=*.test", "-s", "STACKSCOUT_RENDER=never",
+                        "-s", "LOG_LEVEL=WARNING", "-O", str(out)], cwd=ROOT, env=dict(os.environ),
+                       check=True, timeout=120, capture_output=True)  # fmt: skip
+    item = json.loads(out.read_text().splitlines()[0])
+    assert item["status"] == "refused"
+    assert "10.0.0.1 is a private address" in item["reason"]
+    assert "10.0.0.1" not in farm_env.stats.hosts()

@@ -372,6 +372,15 @@ def test_request_bodies_over_the_limit_answer_413(limited: Service) -> None:
         assert c.get("/api/accounts").json()["error"] == "no_store"
 
 
+def test_without_tokens_only_localhost_host_headers_are_answered(limited: Service) -> None:
+    """DNS rebinding against the token-less service: a page's own name pointed at 127.0.0.1."""
+    with limited.client() as c:
+        rebound = c.get("/api/health", headers={"Host": "rebound.evil.example:8787"})
+        assert rebound.status_code == 400 and rebound.json()["error"] == "bad_host"
+        assert c.get("/api/health", headers={"Host": "localhost:8787"}).status_code == 200
+        assert c.get("/api/health").status_code == 200  # 127.0.0.1:PORT
+
+
 def test_rate_limits_answer_429_with_retry_after(limited: Service) -> None:
     with limited.client() as c:
         started = time.monotonic()

@@ -24,7 +24,7 @@ from enrich.selection import Filters
 from stackscout import __version__
 from stackscout.service import models
 from stackscout.service.jobs import Busy, Job
-from stackscout.service.security import ApiError, BodyLimit
+from stackscout.service.security import ApiError, BodyLimit, LocalHostOnly
 from stackscout.service.service import Service
 
 STATIC = Path(__file__).parent / "static"
@@ -82,7 +82,8 @@ def create_app(service: Service) -> Any:
     _handlers(app)
     _routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    return BodyLimit(app, service.config.max_body)
+    limited = BodyLimit(app, service.config.max_body)
+    return limited if service.config.tokens else LocalHostOnly(limited)
 
 
 def _handlers(app: FastAPI) -> None:

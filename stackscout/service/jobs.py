@@ -25,8 +25,8 @@ from stackscout.service.engine import CrawlEngine
 
 logger = logging.getLogger(__name__)
 
-MAX_KEPT = 10_000
-"""Finished jobs remembered (oldest dropped first), besides the TTL."""
+MAX_KEPT = 2_000
+"""Jobs remembered, oldest dropped first (a scan document is ~30 KB: ~60 MB at most)."""
 
 
 class Busy(Exception):

@@ -8,12 +8,14 @@
   `Retry-After` (seconds).
 * Body size: requests with a larger body than `max_body` are answered 413 before the
   application reads them, whether the size is declared (`Content-Length`) or streamed.
+* Host: without tokens, only requests addressed to localhost are answered (DNS rebinding).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import time
 from collections import OrderedDict
@@ -28,6 +30,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_CLIENTS = 10_000
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
 class ApiError(Exception):
@@ -121,10 +124,36 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send) -> None:
-        detail = f"request body larger than {self.max_bytes} bytes"
-        body = f'{{"error": "too_large", "detail": "{detail}"}}'.encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, "too_large", f"request body larger than {self.max_bytes} bytes")
+
+
+class LocalHostOnly:
+    """ASGI middleware of a service without tokens: a Host header must name this machine.
+
+    Without it, a web page its user visits could reach the token-less localhost API by DNS
+    rebinding (the page's own name re-pointed at 127.0.0.1 is the same origin to the browser,
+    but its requests still say `Host: that-name`).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
+            name = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+            if name not in LOCAL_NAMES:
+                await send_error(send, 400, "bad_host", "this service answers only to "
+                                 "localhost, 127.0.0.1 and [::1] (it has no API tokens)")  # fmt: skip
+                return
+        await self.app(scope, receive, send)
+
+
+async def send_error(send: Send, status: int, code: str, detail: str) -> None:
+    """Answer `{"error", "detail"}` from an ASGI middleware (before the application runs)."""
+    body = json.dumps({"error": code, "detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})

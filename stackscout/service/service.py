@@ -75,7 +75,9 @@ class Service:
         url = text if "://" in text else f"https://{text}"
         try:
             await shared_guard().check(url)
-            return start_url(url)
+            normalised = start_url(url)  # IDNA may turn a name into an address: check again
+            await shared_guard().check(normalised)
+            return normalised
         except Refused as exc:
             raise ApiError(REFUSAL_STATUS.get(exc.code, 400), exc.code,
                            f"refused: {exc.detail}") from None  # fmt: skip
