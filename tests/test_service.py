@@ -407,3 +407,14 @@ def test_listening_beyond_localhost_needs_tokens(
     assert result.returncode == 2
     assert "refusing to listen on 0.0.0.0 without API tokens" in result.stderr
     assert TOKEN not in result.stderr
+
+
+def test_ctrl_c_stops_the_service_and_its_crawl_at_once(
+    farm: Farm, service_db: EmbeddedServer, tmp_path: Any
+) -> None:
+    """Even right after start-up: a stop asked for before Scrapy's engine ran once hung it."""
+    running = start_service(service_env(farm, service_db, "t_stop", tmp_path), "--no-store")
+    started = time.monotonic()
+    running.stop()
+    assert running.proc.returncode == 0
+    assert time.monotonic() - started < 10  # the crawl's stop gives up only after 20 s

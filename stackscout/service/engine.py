@@ -52,7 +52,21 @@ class CrawlEngine:
         self.crawler.signals.connect(self._scraped, signal=signals.item_scraped, weak=False)
         self._task = runner.crawl(self.crawler, targets=self._targets())
         self._task.add_done_callback(self._ended)
-        await asyncio.sleep(0)  # let the engine open the spider
+        # Ready once Scrapy's engine runs: `Crawler.stop_async` before that does nothing (and
+        # marks the crawler stopped), so a Ctrl-C at start-up left the crawl running forever.
+        deadline = asyncio.get_running_loop().time() + 60
+        while self.running and not self._engine_running():
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.02)
+        if not self._engine_running():
+            raise EngineDown("the crawl engine did not start (see the log)")
+
+    def _engine_running(self) -> bool:
+        try:
+            return bool(self.crawler.engine.running)
+        except RuntimeError:  # Scrapy: "Crawler.engine is not set yet"
+            return False
 
     def submit(self, job: str, url: str, render: str = "") -> asyncio.Future[SiteCapture]:
         """Queue one scan; the future resolves with its capture."""
@@ -96,7 +110,6 @@ class CrawlEngine:
         """End the crawl: no more targets, then Scrapy's graceful stop (closes the browser)."""
         if not self.running:
             return
-        self._queue.put_nowait(None)
         assert self._task is not None
         try:
             await self.crawler.stop_async()

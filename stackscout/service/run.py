@@ -85,5 +85,9 @@ def serve(app_factory: Callable[[], Any], host: str, port: int, *, log_level: st
 
     try:
         loop.run_until_complete(main())
+    except KeyboardInterrupt:
+        # uvicorn re-raises the Ctrl-C it handled once it has shut down gracefully
+        if not server.should_exit:
+            raise
     finally:
         sock.close()
