@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import pytest_twisted
 from dnslib import QTYPE, RR, DNSRecord
-from dnslib.server import BaseResolver, DNSServer
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
@@ -26,7 +26,6 @@ from crawler.netguard import (
     literal_address,
 )
 from tests.conftest_service import Canary
-from tests.farm.dns import _Quiet
 
 POLICY = GuardPolicy(allow_hosts=("*.test", "ok.example.com"))
 
@@ -124,7 +123,8 @@ class Flipping(BaseResolver):  # type: ignore[misc]
 @pytest.fixture
 def rebinding_dns() -> Iterator[tuple[Flipping, str]]:
     resolver = Flipping()
-    server = DNSServer(resolver, port=0, address="127.0.0.1", logger=_Quiet())
+    quiet = DNSLogger(log="-request,-reply,-truncated,-error")
+    server = DNSServer(resolver, port=0, address="127.0.0.1", logger=quiet)
     server.start_thread()
     try:
         yield resolver, f"127.0.0.1:{server.server.server_address[1]}"
