@@ -11,6 +11,7 @@ from cryptography.x509.oid import NameOID
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from crawler.downloadermiddlewares.netguard import RefusedRequest
 from crawler.items import PageError
 from detectors.loaders import cookies_from_headers
 from detectors.snapshot import Page, Probe, TlsInfo
@@ -93,8 +94,10 @@ _REASONS = [
 
 
 def classify_failure(failure: Any) -> tuple[str, str]:
-    """(status, reason) for a failed request: robots_disallowed or unreachable."""
+    """(status, reason) for a failed request: refused, robots_disallowed or unreachable."""
     exc = failure.value
+    if failure.check(RefusedRequest):
+        return "refused", str(exc)
     if failure.check(IgnoreRequest):
         text = str(exc) or "request ignored"
         if "robots.txt" in text:

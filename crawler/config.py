@@ -132,6 +132,8 @@ class CrawlConfig:
     dns: DnsConfig = field(default_factory=DnsConfig)
     audit_probes: bool = True
     """Fetch `http://<host>/` (redirects to HTTPS?) and `/sitemap.xml` for the site audit."""
+    netguard: bool = False
+    """Refuse private and reserved targets (`crawler.netguard`), in renders too."""
 
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlConfig:
@@ -160,4 +162,5 @@ class CrawlConfig:
             render_unavailable=settings.get("STACKSCOUT_RENDER_UNAVAILABLE", ""),
             dns=DnsConfig.from_settings(settings),
             audit_probes=settings.getbool("STACKSCOUT_AUDIT_PROBES", True),
+            netguard=settings.getbool("STACKSCOUT_NETGUARD_ENABLED", False),
         )

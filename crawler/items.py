@@ -8,7 +8,7 @@ from typing import Any
 from detectors.models import Report
 from detectors.snapshot import Site
 
-STATUSES = ("ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid")
+STATUSES = ("ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid", "refused")
 GOOD_STATUSES = ("ok", "partial")
 """Scans whose absences and weaknesses mean something (gaps, audit findings)."""
 
@@ -32,6 +32,8 @@ class RenderNote:
     reason: str = ""
     error: str = ""
     seconds: float | None = None
+    refused: list[dict[str, str]] = field(default_factory=list)
+    """Requests of the render the network guard aborted: `{url, reason}` (at most 20)."""
 
 
 @dataclass(slots=True)

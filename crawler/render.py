@@ -29,6 +29,7 @@ MAX_RECORDED_REQUESTS = 2000
 MAX_JS_STRING = 500
 META_KEY = "stackscout_render"
 POOL_KEY = "stackscout_pages"
+GUARD_KEY = "stackscout_render_guard"
 
 # One call reads every asked-for global. Each path is walked in its own try, so a getter that
 # throws (or a Proxy that refuses) loses that path only; values come back as primitives, and
@@ -132,16 +133,28 @@ async def init_page(page: Any, request: Any) -> None:
     """`playwright_page_init_callback`: record every request, scripts injected later included."""
     recorder: Recorder = request.meta[META_KEY]
     recorder.attach(page)
+    guard = request.meta.get(GUARD_KEY)
+    if guard is not None:
+        await guard.attach(page)
 
 
 def request_meta(
-    reason: str, *, user_agent: str, timeout_s: float, ignore_https_errors: bool = True
-) -> dict[str, Any]:
+    reason: str, *, user_agent: str, timeout_s: float, ignore_https_errors: bool = True,
+    guard: bool = False,
+) -> dict[str, Any]:  # fmt: skip
     """The `Request.meta` of a render (merge into the spider's own meta).
 
     `RenderPagesMiddleware` adds the page (or the context for a new one) when it is sent.
+    With `guard`, every request of the page is checked by the network guard first
+    (`crawler.renderguard`).
     """
+    meta: dict[str, Any] = {}
+    if guard:
+        from crawler.renderguard import RenderGuard
+
+        meta[GUARD_KEY] = RenderGuard()
     return {
+        **meta,
         "playwright": True,
         "playwright_include_page": True,
         "playwright_context_kwargs": {

@@ -19,6 +19,11 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings.setmodule("crawler.settings", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    if settings.getbool("STACKSCOUT_NETGUARD_ENABLED"):
+        # The process's settings, not a crawler's: CrawlerProcess installs the resolver
+        # before any crawler (and its add-ons) exists.
+        settings.set("TWISTED_DNS_RESOLVER", "crawler.guardresolver.GuardedNameResolver",
+                     priority="cmdline")  # fmt: skip
     return settings
 
 

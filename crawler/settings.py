@@ -56,6 +56,8 @@ ADDONS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # refuses private/reserved targets before anything else (off unless STACKSCOUT_NETGUARD_ENABLED)
+    "crawler.downloadermiddlewares.netguard.NetGuardMiddleware": 50,
     # Scrapy's robots.txt middleware, with a bounded parser cache (STACKSCOUT_ROBOTS_CACHE)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.downloadermiddlewares.robotstxt.BoundedRobotsTxtMiddleware": 100,
@@ -79,3 +81,5 @@ STACKSCOUT_RENDER_SETTLE_MS = 2500
 STACKSCOUT_RENDER_MAX_PAGES = 4
 STACKSCOUT_IDLE_CONNECTION_TIMEOUT = 15
 STACKSCOUT_ROBOTS_CACHE = 2048
+STACKSCOUT_NETGUARD_ENABLED = False
+STACKSCOUT_ALLOW_HOSTS = ""

@@ -109,3 +109,37 @@ def _tls(tls: TlsInfo | None) -> dict[str, Any] | None:
         return None
     return {"issuer": tls.issuer, "subject": tls.subject, "not_after": tls.not_after or None,
             "host": tls.host}  # fmt: skip
+
+
+def scan_summary(doc: dict[str, Any], scan_id: str, scanned_at: Any) -> dict[str, Any]:
+    """The `scan` field of an account document: its latest scan in brief."""
+    return {
+        "id": scan_id, "status": doc["status"], "reason": doc["reason"], "scanned_at": scanned_at,
+        "duration_s": doc["duration_s"], "pages_fetched": len(doc["pages"]),
+        "pages_rendered": sum(1 for pg in doc["pages"] if pg["rendered"]),
+        "final_url": doc["final_url"], "errors": doc["errors"][:10],
+        "dns_status": doc.get("dns_status"), "dns_errors": (doc.get("dns_errors") or [])[:10],
+    }  # fmt: skip
+
+
+def stack_fields(doc: dict[str, Any], technologies: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a good scan sets on its account: the stack (`technologies`, merged with history by
+    the store), its names and categories, the gaps and the site audit."""
+    return {
+        "technologies": technologies,
+        "tech_names": [t["name"] for t in technologies],
+        "categories_present": sorted({c for t in technologies for c in t["categories"]}),
+        "gaps": doc["gaps"] or [],
+        "audit": doc.get("audit") or [],
+        "audit_weaknesses": [f["id"] for f in doc.get("audit") or [] if not f["ok"]],
+    }
+
+
+def account_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """A scan document seen as the account document the store would write from it (without
+    history): what `enrich.fit.score` reads, to score a scan that is not (yet) stored."""
+    view: dict[str, Any] = {"_id": doc["domain"], "domain": doc["domain"], "url": doc["url"],
+                            "scan": scan_summary(doc, "", doc.get("scanned_at"))}  # fmt: skip
+    if doc["status"] in GOOD_STATUSES:
+        view.update(stack_fields(doc, doc["technologies"]))
+    return view

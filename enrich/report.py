@@ -75,12 +75,16 @@ def _tally(data: ReportData, doc: dict[str, Any]) -> None:
     status = doc["scan"].get("status", "")
     data.accounts += 1
     data.statuses[status] += 1
+    data.platforms.update(platform_labels(doc))
+    if isinstance(doc.get("gaps"), list):
+        data.gaps.update(doc["gaps"])
+
+
+def platform_labels(doc: dict[str, Any]) -> list[str]:
+    """What an account counts as in a platform-mix chart: its platforms, or why there are none."""
     if not isinstance(doc.get("gaps"), list):
-        data.platforms[NOT_SCANNED] += 1
-        return
-    platforms = platforms_of(doc.get("technologies") or [])
-    data.platforms.update(platforms or [NO_PLATFORM])
-    data.gaps.update(doc["gaps"])
+        return [NOT_SCANNED]
+    return platforms_of(doc.get("technologies") or []) or [NO_PLATFORM]
 
 
 # -- charts -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
 from pymongo.database import Database
 
 from enrich.accounts import Account
+from enrich.documents import scan_summary, stack_fields
 from enrich.history import merge
 
 logger = logging.getLogger(__name__)
@@ -236,6 +237,28 @@ class Store:
             {"$set": {"queue.lease_until": utcnow() + self.lease}},
         )
 
+    def adopt(self, domain: str, url: str, *, source: str = "service") -> str:
+        """Claim one account now, creating it if needed, for a scan made outside the queue
+        (`stackscout serve`); returns the claim token that `write` commits under.
+
+        A worker holding the account loses its claim: its commit then matches nothing, and
+        this newer scan is the one kept.
+        """
+        now = utcnow()
+        token = uuid.uuid4().hex
+        self.accounts.update_one(
+            {"_id": domain},
+            {"$set": {"queue.state": "claimed", "queue.token": token,
+                      "queue.claimed_by": self.worker, "queue.claimed_at": now,
+                      "queue.lease_until": now + self.lease, "updated_at": now},
+             "$setOnInsert": {"domain": domain, "url": url, "created_at": now,
+                              "source": {"file": source, "row": 0, "batch": source}},
+             "$inc": {"queue.attempts": 1}},
+            upsert=True,
+        )  # fmt: skip
+        self.stats.writes += 1
+        return token
+
     def remaining(self, batch: str | None = None) -> int:
         scope = {"queue.batch": batch} if batch else {}
         return self.accounts.count_documents(
@@ -284,31 +307,15 @@ class Store:
         doc = p.doc
         scan_id = f"{p.domain}:{p.token}"
         scan = {**doc, "_id": scan_id, "scanned_at": now}
-        fields: dict[str, Any] = {
-            "scan": {"id": scan_id, "status": doc["status"], "reason": doc["reason"],
-                     "scanned_at": now, "duration_s": doc["duration_s"],
-                     "pages_fetched": len(doc["pages"]),
-                     "pages_rendered": sum(1 for pg in doc["pages"] if pg["rendered"]),
-                     "final_url": doc["final_url"], "errors": doc["errors"][:10],
-                     "dns_status": doc.get("dns_status"),
-                     "dns_errors": (doc.get("dns_errors") or [])[:10]},
-            "queue.state": "done", "queue.done_at": now, "updated_at": now,
-        }  # fmt: skip
+        fields: dict[str, Any] = {"scan": scan_summary(doc, scan_id, now), "queue.state": "done",
+                                  "queue.done_at": now, "updated_at": now}  # fmt: skip
         changes: list[dict[str, Any]] = []
         if doc["status"] in GOOD:
             merged = merge(prev.get("technologies", []), doc["technologies"], domain=p.domain,
                            scan_id=scan_id, now=now.isoformat(timespec="seconds"),
                            first_scan=not prev.get("last_good_scan_at"))  # fmt: skip
             changes = merged.changes
-            fields.update({
-                "technologies": merged.technologies,
-                "tech_names": [t["name"] for t in merged.technologies],
-                "categories_present": sorted({c for t in merged.technologies for c in t["categories"]}),
-                "gaps": doc["gaps"] or [],
-                "audit": doc.get("audit") or [],
-                "audit_weaknesses": [f["id"] for f in doc.get("audit") or [] if not f["ok"]],
-                "last_good_scan_at": now,
-            })  # fmt: skip
+            fields.update(stack_fields(doc, merged.technologies), last_good_scan_at=now)
         fields["outbox"] = {"scan_id": scan_id, "scan": scan, "changes": changes}
         return UpdateOne({"_id": p.domain, "queue.token": p.token}, {"$set": fields})
 

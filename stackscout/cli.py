@@ -14,7 +14,7 @@ import click
 from stackscout import __version__
 
 EXIT_STATUS = {"ok": 0, "partial": 0, "invalid": 2, "unreachable": 3, "robots_disallowed": 4,
-               "blocked": 5}  # fmt: skip
+               "blocked": 5, "refused": 6}  # fmt: skip
 
 
 LOG_LEVEL = "WARNING"
@@ -676,6 +676,61 @@ def report(
                    f"{profile.version}: run `stackscout score --profile {profile_path}`", err=True)  # fmt: skip
     for path in write_report(data, out):
         click.echo(str(path))
+
+
+# -- the service ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but localhost needs API tokens.")  # fmt: skip
+@click.option("--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0: any free port, printed at start).")  # fmt: skip
+@click.option("--token", "tokens", multiple=True, metavar="TOKEN",
+              help="API token (repeatable; also $STACKSCOUT_API_TOKENS, comma-separated).")  # fmt: skip
+@profile_option
+@render_option
+@click.option("--store/--no-store", default=True, show_default=True,
+              help="Commit finished scans to MongoDB (accounts, history, fit).")  # fmt: skip
+@db_option
+@click.option("--pages", default=4, show_default=True, type=click.IntRange(0, 50))
+@signatures_option
+@own_option
+@dns_options
+@scrapy_set_option
+def serve(
+    host: str, port: int, tokens: tuple[str, ...], profile_paths: tuple[Path, ...], render: str,
+    store: bool, db_uri: str | None, pages: int, signature_paths: tuple[str, ...],
+    include_own: bool, dns_server: str | None, dns_enabled: bool, scrapy_set: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Serve on-demand scans over HTTP (API + web page), safe to expose with tokens.
+
+    Targets that are or resolve to private, loopback, link-local or reserved addresses are
+    refused (STACKSCOUT_ALLOW_HOSTS lists host globs to let through). See README "Service".
+    """
+    from stackscout.service.config import ConfigError, ServeConfig
+
+    overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
+                                    **_dns_settings(dns_server, dns_enabled),
+                                    **_parse_set(scrapy_set)})  # fmt: skip
+    profiles = _profiles(profile_paths, signature_paths)
+    try:
+        config = ServeConfig.from_env(host=host, port=port, tokens=tokens, store=store,
+                                      db_uri=db_uri, crawl=overrides)  # fmt: skip
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    from stackscout.service.app import create_app
+    from stackscout.service.run import serve as run_service
+    from stackscout.service.service import Service
+
+    def ready(url: str) -> None:
+        auth = f"{len(config.tokens)} API token(s)" if config.tokens else "no API tokens"
+        click.echo(f"stackscout serve: listening on {url} ({auth}; "
+                   f"{'storing scans' if store else 'not storing scans'})", err=True)  # fmt: skip
+
+    run_service(lambda: create_app(Service(config, profiles)), host, port, log_level=LOG_LEVEL,
+                on_ready=ready)  # fmt: skip
 
 
 @main.group()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest_dns import dns, farm_dns  # noqa: F401 - fixtures
 from tests.conftest_farm import farm, farm_env  # noqa: F401 - fixtures
+from tests.conftest_service import canary, control, service, service_db  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("STACKSCOUT_CORPUS", ROOT.parent / "shared" / "corpus"))

@@ -54,6 +54,9 @@ class Target:
     url: str
     domain: str = ""
     account: dict[str, Any] = field(default_factory=dict)
+    render: str = ""
+    """This target's render policy (`never`, `auto`, `always`); empty: the crawl's. Renders
+    need a crawl that may render: under `STACKSCOUT_RENDER=never` none happens."""
 
 
 @dataclass(slots=True)
@@ -100,7 +103,7 @@ class SiteSpider(scrapy.Spider):
             domain = target.domain or registered_domain(host_of(url))
             capture = SiteCapture(
                 domain=domain, url=url, site=Site(domain=domain), account=target.account,
-                started_at=time.time(), render=self._render_note(),
+                started_at=time.time(), render=self._render_note(target.render),
             )  # fmt: skip
             yield self._request(url, "home", _AccountCrawl(capture, dns=self._start_dns(domain)))
 
@@ -109,9 +112,11 @@ class SiteSpider(scrapy.Spider):
             return None
         return self.dns.start(domain)
 
-    def _render_note(self) -> RenderNote:
+    def _render_note(self, policy: str = "") -> RenderNote:
         unavailable = self.config.render_unavailable
-        return RenderNote(policy=self.config.render, available=not unavailable,
+        if self.config.render == "never" and policy not in ("", "never"):
+            unavailable = "this crawl does not render (STACKSCOUT_RENDER=never)"
+        return RenderNote(policy=policy or self.config.render, available=not unavailable,
                           reason=f"rendering unavailable: {unavailable}" if unavailable else "")  # fmt: skip
 
     def _invalid(self, target: Target, reason: str) -> SiteCapture:
@@ -184,9 +189,10 @@ class SiteSpider(scrapy.Spider):
 
     def _render_decision(self, capture: SiteCapture) -> Decision | None:
         """What the policy says for the home page; None when rendering is off or impossible."""
-        if self.config.render == "never" or not capture.render.available:
+        policy = capture.render.policy
+        if policy == "never" or self.config.render == "never" or not capture.render.available:
             return None
-        if self.config.render == "always":
+        if policy == "always":
             return Decision(True, "always", "policy always")
         return decide(capture.site.pages[0], self._detector().detect_page(capture.site.pages[0]))
 
@@ -198,7 +204,8 @@ class SiteSpider(scrapy.Spider):
 
     def _render_request(self, url: str, reason: str, state: _AccountCrawl) -> scrapy.Request:
         meta = render.request_meta(reason, user_agent=self.settings.get("USER_AGENT"),
-                                   timeout_s=self.config.render_timeout)  # fmt: skip
+                                   timeout_s=self.config.render_timeout,
+                                   guard=self.config.netguard)  # fmt: skip
         # Ahead of the static requests in the scheduler: renders are the long pole of a crawl.
         return scrapy.Request(url, callback=self.parse_render, errback=self.render_failed,
                               meta={**meta, "stackscout": state, "kind": "render"},
@@ -309,7 +316,11 @@ def _is_ip(host: str) -> bool:
 
 
 async def _release_page(meta: dict[str, Any]) -> None:
-    """Give a render's page back to the pool (or close it when no pool lent it)."""
+    """Give a render's page back to the pool (or close it when no pool lent it), and note
+    what the network guard refused during the render."""
+    guard = meta.get(render.GUARD_KEY)
+    if guard is not None:
+        meta["stackscout"].capture.render.refused = list(guard.refused)
     pool = meta.get(render.POOL_KEY)
     page = meta.get("playwright_page")
     if pool is None:
