@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from detectors import signatures
 from detectors.dom import DomMatcher
@@ -23,7 +23,7 @@ from detectors.extract import Features, View, views
 from detectors.jsglobals import candidates, static_globals
 from detectors.mailauth import is_spf, parse_dmarc, parse_spf
 from detectors.models import Detection, Evidence, Report
-from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt
+from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt, name_key
 from detectors.prefilter import Prefilter
 from detectors.signatures import SignatureSet, Technology
 from detectors.snapshot import Page, Site
@@ -34,6 +34,9 @@ LINE_FIELDS = ("scriptSrc", "xhr", "url")
 SITE_FIELDS = ("robots", "certIssuer")
 INLINE = "inline script"
 """Evidence key of a script URL or JS global read from an inline script's text."""
+MIN_TENANT = 3
+"""Host labels shorter than this (`co`, `uk`, `de`) never name a tenant."""
+_GENERIC_LABELS = {"www", "com", "net", "org", "edu", "gov", "info", "blog", "shop", "web"}
 PREFILTER_MIN = 6
 """Keys with at least this many patterns (e.g. meta `generator`) get their own prefilter."""
 
@@ -119,7 +122,7 @@ class Detector:
 
     def _match_view(self, view: View, hits: dict[str, _Hit]) -> None:
         feats = Features(view)
-        record = _Recorder(hits, view.url, view.source)
+        record = _Recorder(hits, view.url, view.source, own_names(view.url))
         self._match_body(view, feats, record)
         line_subjects = (
             ("scriptSrc", feats.script_srcs, None),
@@ -143,8 +146,8 @@ class Detector:
         for rule, pattern, key, text in self._dom.match(feats.root, view.html):
             p = pattern or Pattern(tech=rule.tech, field="dom", source=rule.selector, key=key,
                                    confidence=rule.exists_confidence)  # fmt: skip
-            version = p.resolve_version(p.search(text)) if pattern else ""
-            record.add(p, text, version)
+            m = p.search(text) if pattern else None
+            record.add(p, text, p.resolve_version(m) if pattern else "", match=m)
 
     def _match_body(self, view: View, feats: Features, record: _Recorder) -> None:
         if not view.html:
@@ -286,16 +289,20 @@ class Detector:
 class _Recorder:
     """Confirms candidates on their subjects and records the first match as evidence."""
 
-    def __init__(self, hits: dict[str, _Hit], url: str, source: str) -> None:
+    def __init__(
+        self, hits: dict[str, _Hit], url: str, source: str, owner: frozenset[str] = frozenset()
+    ) -> None:
         self.hits = hits
         self.url = url
         self.source = source
+        self.owner = owner
+        """Name keys of the page's host labels, for `tenant` patterns."""
 
     def first(self, pattern: Pattern, subjects: Sequence[str], key: str | None = None) -> bool:
         for subject in subjects:
             m = pattern.search(subject)
             if m is not None:
-                self.add(pattern, excerpt(subject, m), pattern.resolve_version(m), key=key)
+                self.add(pattern, excerpt(subject, m), pattern.resolve_version(m), key=key, match=m)
                 return True
         return False
 
@@ -308,7 +315,7 @@ class _Recorder:
         line_start = joined.rfind("\n", 0, m.start()) + 1 if m.group(0) else 0
         line_end = joined.find("\n", line_start)
         line = joined[line_start : line_end if line_end >= 0 else len(joined)]
-        self.add(pattern, excerpt(line, m), pattern.resolve_version(m), key=key)
+        self.add(pattern, excerpt(line, m), pattern.resolve_version(m), key=key, match=m)
         return True
 
     def record_of(self, pattern: Pattern, subjects: Sequence[tuple[str, str]]) -> bool:
@@ -323,7 +330,7 @@ class _Recorder:
 
     def add(
         self, pattern: Pattern, text: str, version: str, url: str | None = None,
-        key: str | None = None,
+        key: str | None = None, match: Any = None,
     ) -> None:  # fmt: skip
         ev = Evidence(
             field=pattern.field,
@@ -332,7 +339,7 @@ class _Recorder:
             url=self.url if url is None else url,
             key=pattern.key if key is None else key,
             source=self.source,
-            confidence=pattern.confidence,
+            confidence=pattern.confidence_for(match, self.owner),
         )
         hit = self.hits.setdefault(pattern.tech, _Hit())
         hit.add((pattern.field, pattern.key, pattern.source), ev, version)
@@ -411,6 +418,14 @@ def dmarc_names(site: Site) -> list[str]:
     if site.domain:
         return [f"_dmarc.{site.domain}"]
     return sorted({r.name for r in site.dns if r.name.startswith("_dmarc.")})
+
+
+def own_names(url: str) -> frozenset[str]:
+    """Name keys of a page's host labels (`www.acme-corp.co.uk` -> acmecorp, www, co, uk):
+    a vendor URL whose tenant is one of them is the site's own account there."""
+    host = urlsplit(url).hostname or ""
+    labels = (name_key(label) for label in host.split("."))
+    return frozenset(k for k in labels if len(k) >= MIN_TENANT and k not in _GENERIC_LABELS)
 
 
 def _own(name: str, domain: str) -> bool:

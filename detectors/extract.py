@@ -132,7 +132,7 @@ class Features:
 
     @cached_property
     def inline_urls(self) -> list[str]:
-        """URLs written in inline scripts: what loader snippets will fetch once they run."""
+        """URLs written in inline scripts: what the scripts will request once they run."""
         return script_urls(self.inline_js, self.view.url)
 
     @cached_property

@@ -59,6 +59,13 @@ _LITERAL = re.compile(r"-?\d+(?:\.\d+)?\b|true\b|false\b")
 _URL = re.compile(r"""//[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}(?::\d+)?"""
                   r"""(?:[/?#][^\s'"`<>()\\]*)?""", re.I)  # fmt: skip
 _SCHEME = re.compile(r"(https?:)$", re.I)
+_LINK_KEY = re.compile(
+    r"""(?:url|href|link|permalink|canonical|image|logo|website|sameAs|@id|thumbnail)"""
+    r"""["']?\s*:\s*["']?(?:https?:)?$""",
+    re.I,
+)
+"""A URL that is the value of a link field in a script's data (`"url": "https://..."`,
+menus and page state of single-page apps) is a link, not something the script loads."""
 _BARE_URL = re.compile(
     r"""["'](\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}/[^\s'"`<>()\\]*\.js)\b""", re.I
 )
@@ -198,6 +205,8 @@ def script_urls(scripts: Iterable[str], base: str) -> list[str]:
         text = raw.replace("\\/", "/")
         urls = []
         for m in _URL.finditer(text):
+            if _LINK_KEY.search(text, max(0, m.start() - 24), m.start()):
+                continue
             given = _SCHEME.search(text, max(0, m.start() - 6), m.start())
             urls.append((given.group(1) if given else scheme + ":") + m.group(0))
         for m in _BARE_URL.finditer(text):
