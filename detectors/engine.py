@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from detectors import signatures
 from detectors.dom import DomMatcher
@@ -23,7 +23,8 @@ from detectors.extract import Features, View, views
 from detectors.jsglobals import candidates, static_globals
 from detectors.mailauth import is_spf, parse_dmarc, parse_spf
 from detectors.models import Detection, Evidence, Report
-from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt, name_key
+from detectors.owner import NOBODY, Owner, owner_of
+from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt
 from detectors.prefilter import Prefilter
 from detectors.signatures import SignatureSet, Technology
 from detectors.snapshot import Page, Site
@@ -34,9 +35,6 @@ LINE_FIELDS = ("scriptSrc", "xhr", "url")
 SITE_FIELDS = ("robots", "certIssuer")
 INLINE = "inline script"
 """Evidence key of a script URL or JS global read from an inline script's text."""
-MIN_TENANT = 3
-"""Host labels shorter than this (`co`, `uk`, `de`) never name a tenant."""
-_GENERIC_LABELS = {"www", "com", "net", "org", "edu", "gov", "info", "blog", "shop", "web"}
 PREFILTER_MIN = 6
 """Keys with at least this many patterns (e.g. meta `generator`) get their own prefilter."""
 
@@ -122,7 +120,8 @@ class Detector:
 
     def _match_view(self, view: View, hits: dict[str, _Hit]) -> None:
         feats = Features(view)
-        record = _Recorder(hits, view.url, view.source, own_names(view.url))
+        owner = owner_of(view.url, feats.meta, feats.title)
+        record = _Recorder(hits, view.url, view.source, owner)
         self._match_body(view, feats, record)
         line_subjects = (
             ("scriptSrc", feats.script_srcs, None),
@@ -289,14 +288,12 @@ class Detector:
 class _Recorder:
     """Confirms candidates on their subjects and records the first match as evidence."""
 
-    def __init__(
-        self, hits: dict[str, _Hit], url: str, source: str, owner: frozenset[str] = frozenset()
-    ) -> None:
+    def __init__(self, hits: dict[str, _Hit], url: str, source: str, owner: Owner = NOBODY) -> None:
         self.hits = hits
         self.url = url
         self.source = source
         self.owner = owner
-        """Name keys of the page's host labels, for `tenant` patterns."""
+        """Whose site the page is, for `tenant` patterns."""
 
     def first(self, pattern: Pattern, subjects: Sequence[str], key: str | None = None) -> bool:
         for subject in subjects:
@@ -418,14 +415,6 @@ def dmarc_names(site: Site) -> list[str]:
     if site.domain:
         return [f"_dmarc.{site.domain}"]
     return sorted({r.name for r in site.dns if r.name.startswith("_dmarc.")})
-
-
-def own_names(url: str) -> frozenset[str]:
-    """Name keys of a page's host labels (`www.acme-corp.co.uk` -> acmecorp, www, co, uk):
-    a vendor URL whose tenant is one of them is the site's own account there."""
-    host = urlsplit(url).hostname or ""
-    labels = (name_key(label) for label in host.split("."))
-    return frozenset(k for k in labels if len(k) >= MIN_TENANT and k not in _GENERIC_LABELS)
 
 
 def _own(name: str, domain: str) -> bool:

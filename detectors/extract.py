@@ -136,6 +136,11 @@ class Features:
         return script_urls(self.inline_js, self.view.url)
 
     @cached_property
+    def title(self) -> str:
+        el = self.root.find(".//title") if self.root is not None else None
+        return (el.text or "") if el is not None else ""
+
+    @cached_property
     def text(self) -> str:
         if self.root is None:
             return ""

@@ -17,13 +17,13 @@ import re2
 import regex
 
 from detectors.exceptions import SignatureError
+from detectors.owner import Owner
 
 FALLBACK_TIMEOUT_S = 0.05
 """Longest one fallback (non-RE2) regex search may run on one subject before it gives up."""
 MAX_SUBJECT = 2_000_000
 """Subjects are cut to this many characters before a confirming search."""
 MATCH_EXCERPT = 120
-MIN_PREFIX = 4
 
 ANCHORED = re.compile(r"(?<![\\\[])\^|(?<!\\)\$")
 """A `^` or `$` outside a character class: the pattern is anchored to its subject."""
@@ -107,14 +107,14 @@ class Pattern:
         except TimeoutError:
             return None
 
-    def confidence_for(self, match: Any, own_names: frozenset[str]) -> int:
+    def confidence_for(self, match: Any, owner: Owner) -> int:
         """100 when the tenant group names the site itself (`acme` in `acme.zendesk.com`,
         found on acme.com), else the pattern's confidence."""
-        if not self.tenant or match is None or match is _EMPTY_MATCH or not own_names:
+        if not self.tenant or match is None or match is _EMPTY_MATCH:
             return self.confidence
         groups = match.groups()
         value = groups[self.tenant - 1] if self.tenant <= len(groups) else None
-        return 100 if value and names_site(name_key(value), own_names) else self.confidence
+        return 100 if value and owner.names(value) else self.confidence
 
     def resolve_version(self, match: Any) -> str:
         """Fill `\\1`-style references and `\\1?a:b` ternaries of the version tag."""
@@ -174,22 +174,6 @@ def _tenant_group(tech: str, field_name: str, value: str) -> int:
     if m is None or m.group(1) == "0":
         raise SignatureError(tech, f"{field_name}: tenant tag must name a group, got {value!r}")
     return int(m.group(1))
-
-
-def names_site(tenant: str, own_names: frozenset[str]) -> bool:
-    """A tenant names the site when it is one of its host labels, or one starts with the
-    other and the shorter has at least 4 characters (`acmehq`, `acme-careers` on acme.com)."""
-    if tenant in own_names:
-        return True
-    return any(
-        min(len(tenant), len(n)) >= MIN_PREFIX and (tenant.startswith(n) or n.startswith(tenant))
-        for n in own_names
-    )
-
-
-def name_key(name: str) -> str:
-    """A name as tenants and host labels are compared: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _compile(pattern: Pattern) -> None:

@@ -10,9 +10,10 @@ import json
 
 import pytest
 
-from detectors.engine import Detector, own_names
+from detectors.engine import Detector
 from detectors.exceptions import SignatureError
-from detectors.patterns import names_site, parse
+from detectors.owner import owner_of
+from detectors.patterns import parse
 from detectors.snapshot import Page
 
 T = r"\;tenant:\1\;confidence:40"
@@ -52,11 +53,20 @@ def test_tenant_in_an_inline_script_and_prefix_names(detector: Detector) -> None
 
 
 def test_own_names_and_matching() -> None:
-    assert own_names("https://www.acme-corp.co.uk/x") == frozenset({"acmecorp"})
-    assert names_site("acmecorp", frozenset({"acmecorp"}))
-    assert names_site("acmecorpjobs", frozenset({"acmecorp"}))
-    assert not names_site("abc", frozenset({"abcd"}))  # too short to be a prefix
-    assert not names_site("globex", frozenset({"acmecorp"}))
+    owner = owner_of("https://www.acme-corp.co.uk/x")
+    assert owner.hosts == frozenset({"acmecorp"})
+    assert owner.names("Acme-Corp") and owner.names("acmecorpjobs")
+    assert not owner.names("globex")
+    assert not owner_of("https://abcd.com/").names("abc")  # too short to be a prefix
+
+
+def test_the_brand_a_page_gives_itself_names_it_too() -> None:
+    owner = owner_of("https://nextapp.example/careers", title="Careers | Ledgerly")
+    assert owner.names("ledgerly") and not owner.names("ledgerlyjobs")
+    meta = {"og:site_name": ["Globex Corp"]}
+    assert owner_of("https://gx.example/", meta).names("globexcorp")
+    article = owner_of("https://news.example/", title="Acme raises $10M to grow | Tech News")
+    assert not article.names("acme") and article.names("technews")
 
 
 def test_tenant_tag_must_name_an_existing_group() -> None:
