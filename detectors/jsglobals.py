@@ -174,14 +174,18 @@ def static_globals(
 
 
 def candidates(names: Iterable[str]) -> Callable[[str], bool]:
-    """A linear-time test: does a script mention one of these global names (dotted paths)
-    where it could define it? Built once per signature set."""
+    """A linear-time test: does a script define one of these global names (dotted paths)
+    the way `static_globals` reads definitions? Built once per signature set; a script that
+    only calls or reads them (`jQuery(...)`, `ga('send')`) is not scanned."""
     heads = sorted({n.split(".", 1)[0] for n in names if _NAME.fullmatch(n.split(".", 1)[0])})
     if not heads:
         return lambda _text: False
-    alternation = "|".join(re2.escape(h) for h in heads)
+    names_re = "(?:" + "|".join(re2.escape(h) for h in heads) + ")"
     test = re2.compile(
-        r"(?:^|[^\w$])(?:" + alternation + r")(?:\.[\w$]+)*(?:['\"]\])?\s*[=(]", _QUIET
+        r"(?:\b(?:var|let|const|function)\s+" + names_re + r"(?:[^\w$]|$))"
+        r"|(?:\b(?:window|self|globalThis)(?:\.|\[\s*[\"'])" + names_re + r"(?:[^\w$]|$))"
+        r"|(?:(?:^|[;{}\n])[ \t]*" + names_re + r"(?:\.[\w$]+)*[ \t]*=(?:[^=]|$))",
+        _QUIET,
     )
     return lambda text: test.search(text) is not None
 
