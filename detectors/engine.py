@@ -20,8 +20,10 @@ from urllib.parse import urljoin
 from detectors import signatures
 from detectors.dom import DomMatcher
 from detectors.extract import Features, View, views
+from detectors.jsglobals import candidates, static_globals
 from detectors.mailauth import is_spf, parse_dmarc, parse_spf
 from detectors.models import Detection, Evidence, Report
+from detectors.owner import NOBODY, Owner, owner_of
 from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt
 from detectors.prefilter import Prefilter
 from detectors.signatures import SignatureSet, Technology
@@ -31,6 +33,8 @@ DEFAULT_MIN_CONFIDENCE = 50
 BODY_FIELDS = ("html", "text", "css", "scripts")
 LINE_FIELDS = ("scriptSrc", "xhr", "url")
 SITE_FIELDS = ("robots", "certIssuer")
+INLINE = "inline script"
+"""Evidence key of a script URL or JS global read from an inline script's text."""
 PREFILTER_MIN = 6
 """Keys with at least this many patterns (e.g. meta `generator`) get their own prefilter."""
 
@@ -78,6 +82,7 @@ class Detector:
             p for p in all_patterns if p.field == "cookies" and p.key.endswith("*")
         ]
         self._dom = DomMatcher([r for t in sigs.technologies.values() for r in t.dom])
+        self._js_wanted = candidates(self._keyed.get("js", {}))
 
     @classmethod
     def load(
@@ -115,18 +120,22 @@ class Detector:
 
     def _match_view(self, view: View, hits: dict[str, _Hit]) -> None:
         feats = Features(view)
-        record = _Recorder(hits, view.url, view.source)
+        owner = owner_of(view.url, feats.meta, feats.title)
+        record = _Recorder(hits, view.url, view.source, owner)
         self._match_body(view, feats, record)
         line_subjects = (
-            ("scriptSrc", feats.script_srcs),
-            ("xhr", view.requests),
-            ("url", [view.url]),
+            ("scriptSrc", feats.script_srcs, None),
+            ("xhr", [*view.requests, *feats.script_srcs, *feats.hints], None),
+            ("url", [view.url], None),
+            ("scriptSrc", feats.inline_urls, INLINE),
+            ("xhr", feats.inline_urls, INLINE),
         )
-        for fname, subjects in line_subjects:
+        for fname, subjects, key in line_subjects:
             if subjects:
                 joined = "\n".join(subjects)
                 for i in sorted(set(self._lines_pf[fname].scan(joined))):
-                    record.lines(self._lines[fname][i], joined)
+                    record.lines(self._lines[fname][i], joined, key)
+        self._match_static_js(static_globals(feats.inline_js, self._js_wanted), record)
         self._match_keyed("headers", view.headers.items(), record, lower=True)
         meta = [(k, v) for k, values in feats.meta.items() for v in values]
         self._match_keyed("meta", meta, record, lower=True)
@@ -136,8 +145,8 @@ class Detector:
         for rule, pattern, key, text in self._dom.match(feats.root, view.html):
             p = pattern or Pattern(tech=rule.tech, field="dom", source=rule.selector, key=key,
                                    confidence=rule.exists_confidence)  # fmt: skip
-            version = p.resolve_version(p.search(text)) if pattern else ""
-            record.add(p, text, version)
+            m = p.search(text) if pattern else None
+            record.add(p, text, p.resolve_version(m) if pattern else "", match=m)
 
     def _match_body(self, view: View, feats: Features, record: _Recorder) -> None:
         if not view.html:
@@ -167,6 +176,18 @@ class Detector:
             entry = index.get(key.lower() if lower else key)
             if entry is not None:
                 for p in entry.candidates(value):
+                    record.first(p, [value])
+
+    def _match_static_js(self, found: dict[str, str | None], record: _Recorder) -> None:
+        index = self._keyed.get("js", {})
+        for path, value in found.items():
+            entry = index.get(path)
+            if entry is None:
+                continue
+            for p in entry.patterns:
+                if p.is_presence:
+                    record.add(p, f"{path} (defined in an {INLINE})", p.resolve_version(None))
+                elif value is not None:
                     record.first(p, [value])
 
     def _match_cookies(self, cookies: dict[str, str], record: _Recorder) -> None:
@@ -235,6 +256,8 @@ class Detector:
                 if imp.name not in techs:
                     continue
                 confidence = min(parent.confidence, imp.confidence)
+                if confidence < self.min_confidence and imp.name not in found:
+                    continue
                 ev = Evidence("implies", f"{parent.name} implies {imp.name}", parent.name,
                               source="implied", confidence=confidence)  # fmt: skip
                 if imp.name not in found:
@@ -265,29 +288,31 @@ class Detector:
 class _Recorder:
     """Confirms candidates on their subjects and records the first match as evidence."""
 
-    def __init__(self, hits: dict[str, _Hit], url: str, source: str) -> None:
+    def __init__(self, hits: dict[str, _Hit], url: str, source: str, owner: Owner = NOBODY) -> None:
         self.hits = hits
         self.url = url
         self.source = source
+        self.owner = owner
+        """Whose site the page is, for `tenant` patterns."""
 
-    def first(self, pattern: Pattern, subjects: Sequence[str]) -> bool:
+    def first(self, pattern: Pattern, subjects: Sequence[str], key: str | None = None) -> bool:
         for subject in subjects:
             m = pattern.search(subject)
             if m is not None:
-                self.add(pattern, excerpt(subject, m), pattern.resolve_version(m))
+                self.add(pattern, excerpt(subject, m), pattern.resolve_version(m), key=key, match=m)
                 return True
         return False
 
-    def lines(self, pattern: Pattern, joined: str) -> bool:
+    def lines(self, pattern: Pattern, joined: str, key: str | None = None) -> bool:
         m = pattern.search_lines(joined)
         if m is None:
             return False
         if "\n" in m.group(0):  # a negated class ran across subjects: match them one by one
-            return self.first(pattern, joined.split("\n"))
+            return self.first(pattern, joined.split("\n"), key)
         line_start = joined.rfind("\n", 0, m.start()) + 1 if m.group(0) else 0
         line_end = joined.find("\n", line_start)
         line = joined[line_start : line_end if line_end >= 0 else len(joined)]
-        self.add(pattern, excerpt(line, m), pattern.resolve_version(m))
+        self.add(pattern, excerpt(line, m), pattern.resolve_version(m), key=key, match=m)
         return True
 
     def record_of(self, pattern: Pattern, subjects: Sequence[tuple[str, str]]) -> bool:
@@ -300,15 +325,18 @@ class _Recorder:
                 return True
         return False
 
-    def add(self, pattern: Pattern, text: str, version: str, url: str | None = None) -> None:
+    def add(
+        self, pattern: Pattern, text: str, version: str, url: str | None = None,
+        key: str | None = None, match: Any = None,
+    ) -> None:  # fmt: skip
         ev = Evidence(
             field=pattern.field,
             pattern=pattern.source,
             match=text,
             url=self.url if url is None else url,
-            key=pattern.key,
+            key=pattern.key if key is None else key,
             source=self.source,
-            confidence=pattern.confidence,
+            confidence=pattern.confidence_for(match, self.owner),
         )
         hit = self.hits.setdefault(pattern.tech, _Hit())
         hit.add((pattern.field, pattern.key, pattern.source), ev, version)
@@ -407,16 +435,34 @@ def _best_version(versions: Sequence[str]) -> str:
 
 
 def _drop_unmet_requirements(found: dict[str, Detection], techs: dict[str, Technology]) -> None:
+    """Drop detections whose `requires`/`requiresCategory` nothing found (or implied) meets.
+
+    A requirement met only through an implication counts (`requires: PHP` is met by
+    WordPress, which implies PHP); dropping one detection can unmeet another's, so this
+    repeats until nothing changes.
+    """
     changed = True
     while changed:
         changed = False
+        present = _with_implied(found, techs)
         for name in list(found):
             tech = techs[name]
-            others = [techs[o] for o in found if o != name]
-            unmet_tech = tech.requires and not any(r in found for r in tech.requires)
+            others = [techs[o] for o in present if o != name and o in techs]
+            unmet_tech = tech.requires and not any(r in present for r in tech.requires)
             unmet_cat = tech.requires_category and not any(
                 c in o.cats for o in others for c in tech.requires_category
             )
             if unmet_tech or unmet_cat:
                 del found[name]
                 changed = True
+
+
+def _with_implied(found: dict[str, Detection], techs: dict[str, Technology]) -> set[str]:
+    present = set(found)
+    queue = list(found)
+    while queue:
+        for imp in techs[queue.pop()].implies:
+            if imp.name in techs and imp.name not in present:
+                present.add(imp.name)
+                queue.append(imp.name)
+    return present

@@ -17,6 +17,7 @@ import re2
 import regex
 
 from detectors.exceptions import SignatureError
+from detectors.owner import Owner
 
 FALLBACK_TIMEOUT_S = 0.05
 """Longest one fallback (non-RE2) regex search may run on one subject before it gives up."""
@@ -65,6 +66,8 @@ class Pattern:
     key: str = ""
     confidence: int = 100
     version: str = ""
+    tenant: int = 0
+    """Group naming the account in a vendor-hosted URL (`\\;tenant:\\1`), 0 for none."""
     regex_source: str = ""
     engine: str = "re2"
     _compiled: Any = dc_field(default=None, repr=False)
@@ -103,6 +106,15 @@ class Pattern:
             return self._lines.search(subject, timeout=FALLBACK_TIMEOUT_S)
         except TimeoutError:
             return None
+
+    def confidence_for(self, match: Any, owner: Owner) -> int:
+        """100 when the tenant group names the site itself (`acme` in `acme.zendesk.com`,
+        found on acme.com), else the pattern's confidence."""
+        if not self.tenant or match is None or match is _EMPTY_MATCH:
+            return self.confidence
+        groups = match.groups()
+        value = groups[self.tenant - 1] if self.tenant <= len(groups) else None
+        return 100 if value and owner.names(value) else self.confidence
 
     def resolve_version(self, match: Any) -> str:
         """Fill `\\1`-style references and `\\1?a:b` ternaries of the version tag."""
@@ -147,10 +159,21 @@ def parse(tech: str, field_name: str, raw: Any, key: str = "") -> Pattern:
                 raise SignatureError(tech, f"{field_name}: bad confidence {value!r}") from exc
         elif name == "version":
             pattern.version = value
+        elif name == "tenant":
+            pattern.tenant = _tenant_group(tech, field_name, value)
     pattern.regex_source = js_to_re2(body)
     if body:
         _compile(pattern)
+    if pattern.tenant and (not body or pattern.tenant > pattern._compiled.groups):
+        raise SignatureError(tech, f"{field_name}: tenant group {pattern.tenant} not in {body!r}")
     return pattern
+
+
+def _tenant_group(tech: str, field_name: str, value: str) -> int:
+    m = re.fullmatch(r"\\?(\d)", value)
+    if m is None or m.group(1) == "0":
+        raise SignatureError(tech, f"{field_name}: tenant tag must name a group, got {value!r}")
+    return int(m.group(1))
 
 
 def _compile(pattern: Pattern) -> None:

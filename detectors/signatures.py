@@ -30,6 +30,10 @@ METADATA = {
 }  # fmt: skip
 _TRANSLATOR = HTMLTranslator()
 PRICING = {"low", "mid", "high", "freemium", "onetime", "recurring", "poa", "payg"}
+CORROBORATING = 40
+"""Most an external file's pattern contributes to a technology the project's own files
+define: below the reporting threshold alone, so it corroborates the reviewed evidence (or a
+second external signal) instead of overriding it."""
 
 
 @dataclass(slots=True)
@@ -79,6 +83,17 @@ class Technology:
     patterns: list[Pattern] = field(default_factory=list)
     dom: list[DomRule] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+    def weaken(self, cap: int) -> None:
+        """Cap what every pattern and selector of this definition contributes."""
+        for p in self.patterns:
+            p.confidence = min(p.confidence, cap)
+        for rule in self.dom:
+            rule.exists_confidence = min(rule.exists_confidence, cap)
+            checks = [rule.text, *rule.attributes.values(), *rule.properties.values()]
+            for check in checks:
+                if check is not None:
+                    check.confidence = min(check.confidence, cap)
 
     def merge(self, other: Technology) -> None:
         """Add another file's evidence for the same technology; keep this one's metadata."""
@@ -167,11 +182,15 @@ def load(
     techs: dict[str, Technology] = {}
     duplicates: list[tuple[str, str, str]] = []
     errors: list[str] | None = [] if on_error == "report" else None
+    own = {str(p) for p in own_signature_files()}
     for path in files:
         for tech in _read_file(path, categories, errors):
             if tech.name in techs:
-                duplicates.append((tech.name, techs[tech.name].sources[0], str(path)))
-                techs[tech.name].merge(tech)
+                first = techs[tech.name]
+                duplicates.append((tech.name, first.sources[0], str(path)))
+                if first.sources[0] in own and str(path) not in own:
+                    tech.weaken(CORROBORATING)
+                first.merge(tech)
             else:
                 techs[tech.name] = tech
     sigs = SignatureSet(techs, categories, [str(f) for f in files], duplicates, errors or [])
