@@ -6,7 +6,9 @@ NOERROR with no answer for a name that exists without that type, NXDOMAIN for a 
 not exist. Options reproduce what other servers do: ``nxdomain_for_nodata`` (dnslib's own zone
 resolver answers NXDOMAIN where real DNS says "no data") and ``follow_cnames=False`` (an
 authoritative server returns only the first CNAME). ``hang`` holds names never answered (the
-client times out). Every query is logged in ``queries``.
+client times out); ``servfail`` holds domains answered SERVFAIL, with every name under them (a
+broken delegation, or a resolver that cannot reach the zone's servers). Every query is logged
+in ``queries``.
 
 ``Blackhole()`` is a UDP socket that never answers anything: a resolver that is down.
 
@@ -41,6 +43,7 @@ class FarmResolver(BaseResolver):  # type: ignore[misc]
         self.follow_cnames = follow_cnames
         self.nxdomain_for_nodata = nxdomain_for_nodata
         self.hang: set[str] = set()
+        self.servfail: set[str] = set()
         self.queries: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
@@ -55,6 +58,9 @@ class FarmResolver(BaseResolver):  # type: ignore[misc]
         if name in self.hang:
             raise DNSError(f"dropping the query for {name} (hang)")  # dnslib sends nothing
         reply = request.reply()
+        if self._servfail(name):
+            reply.header.rcode = RCODE.SERVFAIL
+            return reply
         for _ in range(MAX_CHAIN):
             rrs = self.names.get(name)
             if not rrs:
@@ -72,6 +78,9 @@ class FarmResolver(BaseResolver):  # type: ignore[misc]
                 break
             name = _key(str(cname[0].rdata.label))
         return reply
+
+    def _servfail(self, name: str) -> bool:
+        return any(name == d or name.endswith("." + d) for d in self.servfail)
 
 
 def _key(name: str) -> str:
@@ -106,6 +115,10 @@ class FarmDNS:
     @property
     def hang(self) -> set[str]:
         return self.resolver.hang
+
+    @property
+    def servfail(self) -> set[str]:
+        return self.resolver.servfail
 
     def count(self, name: str, qtype: str | None = None) -> int:
         return sum(1 for n, t in self.queries if n == name and (qtype is None or t == qtype))
