@@ -8,7 +8,7 @@ from typing import Any
 from detectors.models import Report
 from detectors.snapshot import Site
 
-STATUSES = ("ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid")
+STATUSES = ("ok", "partial", "blocked", "parked", "unreachable", "robots_disallowed", "invalid")
 GOOD_STATUSES = ("ok", "partial")
 """Scans whose absences and weaknesses mean something (gaps, audit findings)."""
 

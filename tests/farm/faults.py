@@ -167,9 +167,10 @@ def parked(style: str = "sedo") -> Response:
 @register_behaviour("malformed_html")
 def malformed_html() -> Response:
     """Markup a browser still renders: unclosed and misnested tags, stray ``<``, NUL bytes,
-    broken attributes and an unterminated comment at the end."""
+    unquoted and broken attributes, no ``</head>`` and an unterminated comment at the end."""
     html = (
-        "<html><head <title>Broken & Sons<title>\0\0" + _COMPANY_HEAD.replace("</script>", "", 1)
+        "<html><head><title>Broken & Sons</title>\0\0<meta charset=utf-8 <link rel=icon>"
+        + _COMPANY_HEAD.replace("'", "")
         + "<body><div><p>Welcome <b><i>to Broken</b></i> & Sons<table><tr><td>cell<div></td>"
         "</table><<<>>><p class=\"unterminated><a href='/pricing>Pricing</a>"
         "<a href=/about>About</p></span></div></div></div>\0<script>var x = '</div>';"
