@@ -152,3 +152,44 @@ def test_a_refused_connection_without_a_proxy(tmp_path: Path) -> None:
     doc = json.loads(done.stdout)
     assert doc["status"] == "unreachable" and doc["reason"].startswith("connection refused")
     SCAN_SCHEMA.validate(doc)
+
+
+def _peak_rss_mb(
+    args: list[str], env: dict[str, str]
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run `stackscout ARGS`, sampling its peak RSS (VmHWM) from /proc until it exits."""
+    proc = subprocess.Popen([sys.executable, "-m", "stackscout.cli", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+        except OSError:
+            break
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=120)
+    return peak, subprocess.CompletedProcess(args, proc.returncode, out, err)
+
+
+def test_a_gzip_bomb_is_cut_off_at_download_maxsize(farm_env: Farm) -> None:
+    """Scrapy 2.19 inflates gzip in steps and stops at DOWNLOAD_MAXSIZE (5 MB): a 200 KB body
+    that would inflate to 512 MiB costs the crawl a few MB, and the account says why."""
+    from tests.farm import faults
+    from tests.farm.server import Site
+
+    bomb = Site("bomb-big.test", {"/": faults.gzip_bomb(512)})
+    plain = Site("plain-big.test", {"/": faults.company_page()})
+    args = ["scan", "--json", "--no-dns", "--render", "never", "--pages", "0"]
+    env = cli_env(farm_env)
+    with farm_env.temporary_sites(bomb, plain):
+        faults._bomb(512)  # compressed before the clock starts
+        normal, _ = _peak_rss_mb([*args, "https://plain-big.test/"], env)
+        peak, done = _peak_rss_mb([*args, "https://bomb-big.test/"], env)
+    doc = json.loads(done.stdout)
+    assert doc["status"] == "unreachable", doc["reason"]
+    assert "once decompressed" in doc["reason"] and "5242880 bytes" in doc["reason"]
+    print(f"peak RSS: plain page {normal:.0f} MB, gzip bomb {peak:.0f} MB")
+    assert normal > 0 and peak < normal + 64, (normal, peak)  # 512 MiB inflated would be +512

@@ -12,8 +12,10 @@ in ``queries``.
 
 ``Blackhole()`` is a UDP socket that never answers anything: a resolver that is down.
 
-Standalone: ``uv run python -m tests.farm.dns --port 5353 [--generated N]`` serves the farm
-zones (and those of the first N generated sites, ``co00000.test``...).
+Standalone: ``uv run python -m tests.farm.dns --port 5353 [--generated N [--faulty-share F
+--seed S]] [--matrix K]`` serves the farm zones, those of the first N generated sites
+(``co00000.test``..., with the DNS faults a faulty share gives them) and those of the fault
+matrix with K accounts per fault.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from contextlib import contextmanager
 from dnslib import QTYPE, RCODE, RR, DNSError, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
-from tests.farm.zones import ZONES, generated_zone
+from tests.farm.zones import ZONES
 
 MAX_CHAIN = 16
 
@@ -175,13 +177,29 @@ class Blackhole:
         self.close()
 
 
+def _zones(generated: int, seed: int, share: float, matrix: int) -> tuple[list[str], set[str]]:
+    from tests.farm.faultmatrix import matrix_dns
+    from tests.farm.generate import generated_dns
+
+    zones, servfail = generated_dns(generated, seed, share)
+    if matrix:
+        more, failing = matrix_dns(matrix)
+        zones, servfail = zones + more, servfail | failing
+    return zones, servfail
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--port", type=int, default=5353)
     parser.add_argument("--generated", type=int, default=0, help="zones of N generated sites")
+    parser.add_argument("--faulty-share", type=float, default=0.0,
+                        help="share of generated sites with faults (as the farm's option)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (as the farm's)")
+    parser.add_argument("--matrix", type=int, default=0, help="fault matrix, K accounts a fault")
     args = parser.parse_args(argv)
-    zones = [*ZONES, *(generated_zone(i) for i in range(args.generated))]
-    server = FarmDNS(zones).start(args.port)
+    zones, servfail = _zones(args.generated, args.seed, args.faulty_share, args.matrix)
+    server = FarmDNS([*ZONES, *zones]).start(args.port)
+    server.servfail.update(servfail)
     print(f"farm DNS on {server.address} (STACKSCOUT_DNS_SERVER={server.address})", flush=True)
     try:
         while True:

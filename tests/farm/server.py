@@ -1392,8 +1392,15 @@ def build_sites(
             from tests.farm.rendermix import rendermix_sites
 
             sites.update(rendermix_sites(int(item.split(":", 1)[1]), seed))
+        elif item.startswith("matrix"):
+            from tests.farm.faultmatrix import ACCOUNTS_PER_FAULT, matrix_sites
+
+            per_fault = int(item.split(":", 1)[1]) if ":" in item else ACCOUNTS_PER_FAULT
+            sites.update(matrix_sites(per_fault))
         else:
-            raise SystemExit(f"unknown site set {item!r} (use default, generated:N, rendermix:N)")
+            raise SystemExit(
+                f"unknown site set {item!r} (use default, generated:N, rendermix:N, matrix[:K])"
+            )
     return sites
 
 
@@ -1406,7 +1413,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sites",
         default="default",
-        help="default, generated:N, rendermix:N, or a mix: default,generated:200",
+        help="default, generated:N, rendermix:N, matrix[:K] (the fault matrix, K accounts a "
+        "fault), or a mix: default,generated:200",
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument(
