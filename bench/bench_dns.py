@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_enrich import dns_process  # noqa: E402
+from bench.procstats import dns_process  # noqa: E402
 from crawler.config import DnsConfig, parse_servers  # noqa: E402
 from crawler.dnslookup import DnsLookup  # noqa: E402
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     log = Path(tempfile.gettempdir()) / f"stackscout-bench-dns-{time.time_ns()}.log"
-    with dns_process(args.accounts, log) as (_pid, address):
+    with dns_process(log, "--generated", str(args.accounts)) as (_pid, address):
         for _ in range(args.repeat):
             cpu, queries, wall = asyncio.run(measure(address, args.accounts, args.concurrency))
             print(f"{args.accounts} accounts, {queries} queries ({queries / args.accounts:.1f} "

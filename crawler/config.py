@@ -113,6 +113,47 @@ def _host_port(item: str) -> tuple[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryConfig:
+    """How retries of transient failures are spaced out (`BackoffRetryMiddleware`).
+
+    Scrapy's own retry settings (RETRY_TIMES, RETRY_HTTP_CODES, RETRY_EXCEPTIONS) say what is
+    retried and how often; these say when: the n-th retry of a request waits
+    `backoff * 2**(n-1)` seconds (at most `backoff_max`), or what the site's Retry-After asks
+    for when that is at most `retry_after_max`; a site asking for longer is not retried.
+    """
+
+    backoff: float = 1.0
+    backoff_max: float = 30.0
+    retry_after_max: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> RetryConfig:
+        config = cls(
+            backoff=settings.getfloat("STACKSCOUT_RETRY_BACKOFF", 1.0),
+            backoff_max=settings.getfloat("STACKSCOUT_RETRY_BACKOFF_MAX", 30.0),
+            retry_after_max=settings.getfloat("STACKSCOUT_RETRY_AFTER_MAX", 30.0),
+        )
+        if not 0 <= config.backoff <= config.backoff_max <= 3600 or config.retry_after_max < 0:
+            raise ValueError(
+                "STACKSCOUT_RETRY_BACKOFF must be 0..STACKSCOUT_RETRY_BACKOFF_MAX (at most 3600 s) "
+                f"and STACKSCOUT_RETRY_AFTER_MAX >= 0, got {config}"
+            )
+        return config
+
+    def delay(self, retry: int) -> float:
+        """Seconds before the `retry`-th retry (1 for the first) of a request."""
+        return float(min(self.backoff_max, self.backoff * 2 ** max(0, retry - 1)))
+
+
+def account_timeout(settings: Any) -> float:
+    """STACKSCOUT_ACCOUNT_TIMEOUT: seconds all the requests of one account may take."""
+    seconds = float(settings.getfloat("STACKSCOUT_ACCOUNT_TIMEOUT", 60.0))
+    if not 1 <= seconds <= 3600:
+        raise ValueError(f"STACKSCOUT_ACCOUNT_TIMEOUT must be 1..3600 seconds, got {seconds:g}")
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
 class CrawlConfig:
     page_budget: int = 4
     """Telling pages (pricing, careers, contact...) fetched per account besides the home page."""
@@ -134,6 +175,8 @@ class CrawlConfig:
     """Fetch `http://<host>/` (redirects to HTTPS?) and `/sitemap.xml` for the site audit."""
     netguard: bool = False
     """Refuse private and reserved targets (`crawler.netguard`), in renders too."""
+    account_timeout: float = 60.0
+    """Seconds from an account's first request to its result, whatever its site does."""
 
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlConfig:
@@ -163,4 +206,5 @@ class CrawlConfig:
             dns=DnsConfig.from_settings(settings),
             audit_probes=settings.getbool("STACKSCOUT_AUDIT_PROBES", True),
             netguard=settings.getbool("STACKSCOUT_NETGUARD_ENABLED", False),
+            account_timeout=account_timeout(settings),
         )

@@ -8,7 +8,16 @@ from typing import Any
 from detectors.models import Report
 from detectors.snapshot import Site
 
-STATUSES = ("ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid", "refused")
+STATUSES = (
+    "ok",
+    "partial",
+    "blocked",
+    "parked",
+    "unreachable",
+    "robots_disallowed",
+    "invalid",
+    "refused",
+)
 GOOD_STATUSES = ("ok", "partial")
 """Scans whose absences and weaknesses mean something (gaps, audit findings)."""
 

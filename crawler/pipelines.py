@@ -40,6 +40,9 @@ class DetectPipeline:
 
     def process_item(self, item: SiteCapture) -> SiteCapture:
         item.report = self.detector.detect_site(item.site)
+        if item.report.fallback_skipped:
+            logger.warning("%s: %d look-around pattern searches skipped (the page's time budget "
+                           "for them ran out)", item.domain, item.report.fallback_skipped)  # fmt: skip
         if item.status in GOOD_STATUSES:  # a blocked site's missing headers say nothing
             item.report.audit = audit_site(item.site)
         logger.info(

@@ -35,8 +35,11 @@ DOWNLOAD_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 8
+# Transient failures (5xx, 429, resets, timeouts) are retried twice, spaced out per site by
+# BackoffRetryMiddleware (STACKSCOUT_RETRY_*); every request of an account shares its deadline
+# (STACKSCOUT_ACCOUNT_TIMEOUT), so a site that drips forever cannot hold a crawl.
 RETRY_ENABLED = True
-RETRY_TIMES = 1
+RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DNS_TIMEOUT = 10
 
@@ -62,6 +65,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.downloadermiddlewares.robotstxt.BoundedRobotsTxtMiddleware": 100,
     "crawler.downloadermiddlewares.robotscapture.RobotsCaptureMiddleware": 120,
+    # after DownloadTimeoutMiddleware (350): cuts download_timeout to the account's time left
+    "crawler.downloadermiddlewares.deadline.AccountDeadlineMiddleware": 360,
+    # Scrapy's retries, with backoff per site and Retry-After honoured up to a bound
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
     # hands each browser render a page from the crawl's pool (off with STACKSCOUT_RENDER=never)
     "crawler.downloadermiddlewares.renderpages.RenderPagesMiddleware": 950,
 }
@@ -83,3 +91,7 @@ STACKSCOUT_IDLE_CONNECTION_TIMEOUT = 15
 STACKSCOUT_ROBOTS_CACHE = 2048
 STACKSCOUT_NETGUARD_ENABLED = False
 STACKSCOUT_ALLOW_HOSTS = ""
+STACKSCOUT_ACCOUNT_TIMEOUT = 60.0
+STACKSCOUT_RETRY_BACKOFF = 1.0
+STACKSCOUT_RETRY_BACKOFF_MAX = 30.0
+STACKSCOUT_RETRY_AFTER_MAX = 30.0

@@ -17,8 +17,10 @@ _WALLS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     ("Cloudflare challenge", ("just a moment", "cf-browser-verification", "attention required"),
      re.compile(r"<title>\s*Just a moment\.\.\.|cf-browser-verification|Attention Required! \| Cloudflare",
                 re.I)),
+    # Akamai writes its reference number with entities: "Reference&#32;&#35;18&#46;4a2e...".
     ("Akamai bot manager", ("access denied", "/_sec/cp_challenge/"), re.compile(
-        r"<title>\s*Access Denied\s*</title>.*Reference\s*#[0-9a-f.]+|/_sec/cp_challenge/", re.I | re.S)),
+        r"<title>\s*Access Denied\s*</title>.*Reference(?:\s|&#32;)*(?:#|&#35;)[0-9a-f]"
+        r"|/_sec/cp_challenge/", re.I | re.S)),
     ("Imperva/Incapsula", ("incapsula",), re.compile(r"_Incapsula_Resource|Incapsula incident ID", re.I)),
     ("DataDome", ("captcha-delivery.com",),
      re.compile(r"geo\.captcha-delivery\.com|ct\.captcha-delivery\.com", re.I)),

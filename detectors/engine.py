@@ -24,7 +24,7 @@ from detectors.jsglobals import candidates, static_globals
 from detectors.mailauth import is_spf, parse_dmarc, parse_spf
 from detectors.models import Detection, Evidence, Report
 from detectors.owner import NOBODY, Owner, owner_of
-from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt
+from detectors.patterns import ANCHORED, MATCH_EXCERPT, Pattern, excerpt, fallback_budget
 from detectors.prefilter import Prefilter
 from detectors.signatures import SignatureSet, Technology
 from detectors.snapshot import Page, Site
@@ -109,12 +109,15 @@ class Detector:
     def detect_site(self, site: Site) -> Report:
         started = time.process_time()
         hits: dict[str, _Hit] = {}
-        for page in site.pages:
-            for view in views(page):
-                self._match_view(view, hits)
-        self._match_site(site, hits)
+        with fallback_budget() as budget:
+            for page in site.pages:
+                for view in views(page):
+                    self._match_view(view, hits)
+            self._match_site(site, hits)
         detections = self._resolve(hits)
-        return self._report(detections, time.process_time() - started)
+        report = self._report(detections, time.process_time() - started)
+        report.fallback_skipped = budget.skipped
+        return report
 
     # -- matching ----------------------------------------------------------------------
 

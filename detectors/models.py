@@ -77,6 +77,9 @@ class Report:
     """CPU seconds spent detecting."""
     audit: list[Finding] = field(default_factory=list)
     """Site-audit findings (`detectors.audit`); filled for good scans only."""
+    fallback_skipped: int = 0
+    """Fallback-engine pattern searches not run: the page's time budget for them was spent
+    (`detectors.patterns.FALLBACK_PAGE_BUDGET_S`); their technologies may be missing."""
 
     def names(self) -> set[str]:
         return {d.name for d in self.technologies}
@@ -88,4 +91,5 @@ class Report:
             "gaps": self.gaps,
             "seconds": round(self.seconds, 6),
             "audit": [f.to_dict() for f in self.audit],
+            "fallback_skipped": self.fallback_skipped,
         }

@@ -3,12 +3,17 @@
 Wappalyzer patterns are JavaScript regular expressions matched case-insensitively, followed by
 tags such as `\\;version:\\1` and `\\;confidence:50`. They are translated to RE2 syntax and
 run by RE2 (linear time). The few that RE2 cannot express (look-arounds, back-references) run
-on the `regex` engine with a per-call timeout, so no pattern can stall a scan.
+on the `regex` engine with a per-call timeout, and all of one page's fallback searches share a
+budget (`fallback_budget`), so no pattern, nor any number of them, can stall a scan.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -21,6 +26,10 @@ from detectors.owner import Owner
 
 FALLBACK_TIMEOUT_S = 0.05
 """Longest one fallback (non-RE2) regex search may run on one subject before it gives up."""
+FALLBACK_PAGE_BUDGET_S = 1.0
+"""Longest all the fallback searches of one page (one `detect_site` call) may run together:
+200 catastrophic look-around patterns at 50 ms each made one page take 28 s. Once it is spent,
+the remaining fallback searches of that page are skipped (counted, never silently)."""
 MAX_SUBJECT = 2_000_000
 """Subjects are cut to this many characters before a confirming search."""
 MATCH_EXCERPT = 120
@@ -85,10 +94,7 @@ class Pattern:
         subject = subject[:MAX_SUBJECT]
         if self.engine == "re2":
             return self._compiled.search(subject)
-        try:
-            return self._compiled.search(subject, timeout=FALLBACK_TIMEOUT_S)
-        except TimeoutError:
-            return None
+        return _bounded(self._compiled, subject)
 
     def search_lines(self, subject: str) -> Any:
         """Search a newline-joined list of subjects, `^` and `$` anchoring at each line."""
@@ -102,10 +108,7 @@ class Pattern:
         subject = subject[:MAX_SUBJECT]
         if self.engine == "re2":
             return self._lines.search(subject)
-        try:
-            return self._lines.search(subject, timeout=FALLBACK_TIMEOUT_S)
-        except TimeoutError:
-            return None
+        return _bounded(self._lines, subject)
 
     def confidence_for(self, match: Any, owner: Owner) -> int:
         """100 when the tenant group names the site itself (`acme` in `acme.zendesk.com`,
@@ -131,6 +134,45 @@ class Pattern:
         version = re.sub(r"\\(\d+)\?([^:]*):(.*)$", ternary, self.version)
         version = re.sub(r"\\(\d+)", lambda m: group(int(m.group(1))), version)
         return version.strip()[:40]
+
+
+@dataclass(slots=True)
+class FallbackBudget:
+    """Seconds left for one page's fallback searches, and how many were skipped."""
+
+    left: float = FALLBACK_PAGE_BUDGET_S
+    skipped: int = 0
+
+
+_BUDGET: ContextVar[FallbackBudget | None] = ContextVar("stackscout_fallback", default=None)
+
+
+@contextmanager
+def fallback_budget(seconds: float = FALLBACK_PAGE_BUDGET_S) -> Iterator[FallbackBudget]:
+    """Fallback searches made inside the block share `seconds` (per context: thread-safe)."""
+    budget = FallbackBudget(left=seconds)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def _bounded(compiled: Any, subject: str) -> Any:
+    """A `regex` search within FALLBACK_TIMEOUT_S and what is left of the page's budget."""
+    budget = _BUDGET.get()
+    timeout = FALLBACK_TIMEOUT_S if budget is None else min(FALLBACK_TIMEOUT_S, budget.left)
+    if budget is not None and timeout <= 0:
+        budget.skipped += 1
+        return None
+    started = time.perf_counter()
+    try:
+        return compiled.search(subject, timeout=timeout)
+    except TimeoutError:
+        return None
+    finally:
+        if budget is not None:
+            budget.left -= time.perf_counter() - started
 
 
 class _Empty:

@@ -163,6 +163,15 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def check_readable(paths: Iterable[str | Path]) -> list[Path]:
+    """The signature files behind `paths`, each read as a JSON object; raises `SignatureError`
+    naming the first that cannot be (missing, not JSON, nested too deeply, not an object)."""
+    files = expand_paths(paths)
+    for path in files:
+        _read_json(path)
+    return files
+
+
 def load(
     paths: Iterable[str | Path] | None = None,
     *,
@@ -172,9 +181,10 @@ def load(
 ) -> SignatureSet:
     """Load and compile signature files; the project's own come first unless excluded.
 
-    A pattern that does not compile raises `SignatureError` naming its technology; with
-    `on_error="report"` it is left out and listed in `SignatureSet.errors` instead, for the
-    caller to show. `strict` (the project's own files) also rejects patterns RE2 cannot run
+    A pattern that does not compile, or a technology whose definition is malformed, raises
+    `SignatureError` naming the technology; with `on_error="report"` it is left out and listed
+    in `SignatureSet.errors` instead, for the caller to show. A file that cannot be read as a
+    JSON object raises `SignatureError` naming the file, whatever `on_error` says. `strict` (the project's own files) also rejects patterns RE2 cannot run
     and references to unknown technologies or categories.
     """
     categories = load_taxonomy()
@@ -219,24 +229,47 @@ def check_references(sigs: SignatureSet) -> Iterator[str]:
 def _read_file(
     path: Path, categories: dict[int, Category], errors: list[str] | None
 ) -> Iterator[Technology]:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SignatureError("-", f"cannot read {path}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise SignatureError("-", f"{path}: top level must be a JSON object")
+    raw = _read_json(path)
     if isinstance(raw.get("technologies"), dict):
-        for cid, cat in (raw.get("categories") or {}).items():
-            categories.setdefault(int(cid), _category(int(cid), cat))
+        _merge_categories(path, raw.get("categories"), categories)
         raw = raw["technologies"]
     by_name = {c.name.lower(): c.id for c in categories.values()}
     for name, definition in raw.items():
         try:
             yield build_technology(name, definition, by_name, errors, str(path))
         except SignatureError as exc:
-            raise SignatureError(exc.tech, str(exc).split(": ", 1)[-1], str(path)) from exc
+            problem = SignatureError(exc.tech, str(exc).split(": ", 1)[-1], str(path))
+            if errors is None:
+                raise problem from exc
+            errors.append(f"{problem} (technology left out)")
         except (TypeError, ValueError, AttributeError) as exc:
-            raise SignatureError(name, f"malformed definition: {exc}", str(path)) from exc
+            problem = SignatureError(name, f"malformed definition: {exc}", str(path))
+            if errors is None:
+                raise problem from exc
+            errors.append(f"{problem} (technology left out)")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SignatureError("-", f"cannot read {path}: {exc}") from exc
+    except RecursionError:
+        raise SignatureError("-", f"cannot read {path}: JSON nested too deeply") from None
+    if not isinstance(raw, dict):
+        raise SignatureError("-", f"{path}: top level must be a JSON object")
+    return raw
+
+
+def _merge_categories(path: Path, raw: Any, categories: dict[int, Category]) -> None:
+    """The `categories` of a Wappalyzer-style file (`{"technologies": ..., "categories": ...}`)."""
+    if raw is None:
+        return
+    try:
+        for cid, cat in raw.items():
+            categories.setdefault(int(cid), _category(int(cid), cat))
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        raise SignatureError("-", f"{path}: bad categories: {exc!r}") from exc
 
 
 def build_technology(
@@ -254,8 +287,8 @@ def build_technology(
         vendor=str(raw.get("vendor", "")),
         description=str(raw.get("description", "")),
         website=str(raw.get("website", "")),
-        saas=raw.get("saas"),
-        oss=raw.get("oss"),
+        saas=raw["saas"] if isinstance(raw.get("saas"), bool) else None,
+        oss=raw["oss"] if isinstance(raw.get("oss"), bool) else None,
         pricing=[str(p) for p in as_list(raw.get("pricing"))],
         implies=[_implied(i, name) for i in as_list(raw.get("implies"))],
         requires=[str(r).split("\\;")[0] for r in as_list(raw.get("requires"))],
@@ -289,6 +322,11 @@ class _Report:
             if self.errors is None:
                 raise
             self.errors.append(f"{exc} [{self.source}]")
+        except (TypeError, ValueError, AttributeError) as exc:
+            problem = SignatureError(args[0], f"{args[1]}: malformed entry: {exc}")
+            if self.errors is None:
+                raise problem from exc
+            self.errors.append(f"{problem} [{self.source}]")
 
 
 def _cat_id(value: Any, by_name: dict[str, int], tech: str) -> int:

@@ -3,6 +3,11 @@
 `enrich` = read a list, queue its accounts, then work the queue of that batch until it is
 empty. `worker` = work the whole queue forever. Both claim from MongoDB, so a killed run, a
 second machine or a CRM feeding `stackscout enqueue` all share one queue.
+
+The crawl never waits for the database: claims, lease renewals and commits run in threads,
+and each rides out an outage (`enrich.dbretry`); meanwhile the accounts already claimed are
+crawled and their results kept. An outage longer than the budget stops the run with
+`DatabaseUnavailable` once the accounts in flight are done.
 """
 
 from __future__ import annotations
@@ -14,16 +19,19 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from twisted.internet import threads
+
 from crawler.items import SiteCapture
 from crawler.run import run_crawl
 from crawler.spiders.site import Target
 from enrich.accounts import Account, Rejected, read_accounts, write_rejects
+from enrich.dbretry import DatabaseUnavailable
 from enrich.documents import scan_document
 from enrich.store import Pending, Store
 
@@ -108,40 +116,64 @@ class _Claims:
     fewer than `max_inflight` are being crawled; the claimed rest waits here (its lease is
     renewed with the others). A claim's cost grows with the number of due accounts on
     SecantusDB (a `limit` does not stop its index scan), so few large claims beat many small ones.
+    Claims run in a thread: during a database outage the accounts in flight go on.
     """
 
-    def __init__(self, store: Store, opts: WorkOptions, settle: Callable[[], None]) -> None:
-        self.store, self.opts, self.settle = store, opts, settle
+    def __init__(
+        self, store: Store, opts: WorkOptions, settle: Callable[[], Awaitable[None]],
+        halted: Callable[[], bool] = lambda: False,
+    ) -> None:  # fmt: skip
+        self.store, self.opts, self.settle, self.halted = store, opts, settle, halted
         self.inflight = 0
         self.claimed = 0
         self.ready: deque[dict[str, Any]] = deque()
+        self.failure: DatabaseUnavailable | None = None
 
     async def __aiter__(self) -> AsyncIterator[Target]:
-        while True:
+        while self.failure is None and not self.halted():
             if self.inflight >= self.opts.max_inflight:
                 await asyncio.sleep(0.05)
                 continue
+            if not self.ready and not await self._refill():
+                return
             if not self.ready:
-                if self.opts.stop_after is not None and self.claimed >= self.opts.stop_after:
-                    return
-                size = self.opts.claim_size
-                if self.opts.stop_after is not None:
-                    size = min(size, self.opts.stop_after - self.claimed)
-                docs = self.store.claim(size, self.opts.batch)
-                if not docs:
-                    if self.opts.batch is not None and self.inflight == 0:
-                        self.settle()  # results not yet written count as claimed
-                        if not self.store.remaining(self.opts.batch):
-                            return
-                    await asyncio.sleep(self.opts.poll_s if self.opts.batch is None else 0.5)
-                    continue
-                self.claimed += len(docs)
-                self.ready.extend(docs)
+                continue
             doc = self.ready.popleft()
             self.inflight += 1
             account = {"token": doc["queue"]["token"]}
             yield Target(url=doc.get("url") or f"https://{doc['_id']}/", domain=doc["_id"],
                          account=account)  # fmt: skip
+
+    async def _refill(self) -> bool:
+        """Claim more; False when there is nothing more to do (or the database is gone)."""
+        if self.opts.stop_after is not None and self.claimed >= self.opts.stop_after:
+            return False
+        size = self.opts.claim_size
+        if self.opts.stop_after is not None:
+            size = min(size, self.opts.stop_after - self.claimed)
+        docs = await self._db(self.store.claim, size, self.opts.batch)
+        if docs is None:
+            return False
+        if docs:
+            self.claimed += len(docs)
+            self.ready.extend(docs)
+            return True
+        if self.opts.batch is not None and self.inflight == 0:
+            await self.settle()  # results not yet written count as claimed
+            left = await self._db(self.store.remaining, self.opts.batch)
+            if not left:
+                return False
+        await asyncio.sleep(self.opts.poll_s if self.opts.batch is None else 0.5)
+        return self.failure is None
+
+    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except DatabaseUnavailable as exc:
+            self.failure = exc
+            logger.error("%s: no more accounts are claimed; the %d in flight finish", exc,
+                         self.inflight)  # fmt: skip
+            return None
 
 
 class _Writer:
@@ -149,9 +181,10 @@ class _Writer:
 
     Synchronous writes in the reactor thread held the crawl still for ~20% of a batch (the
     commit and outbox replay of every 50 accounts). One thread writes the batches in order;
-    at most `MAX_PENDING` wait, after which `submit` blocks (back-pressure on a slow database).
-    A failed write is logged and its accounts stay claimed: the lease or the next start
-    (`release_dead_local_claims`) puts them back in the queue.
+    `submit` never blocks: with `MAX_PENDING` batches waiting (a slow or absent database) it
+    refuses, and the caller keeps the results for later. A failed write is logged and its
+    accounts stay claimed: the lease or the next start (`release_dead_local_claims`) puts them
+    back in the queue. After `DatabaseUnavailable` nothing more is written (`failure`).
     """
 
     MAX_PENDING = 2
@@ -160,12 +193,19 @@ class _Writer:
         self.store = store
         self.queue: queue.Queue[list[Pending] | None] = queue.Queue(self.MAX_PENDING)
         self.errors = 0
+        self.failure: DatabaseUnavailable | None = None
         self.thread = threading.Thread(target=self._run, name="stackscout-writer", daemon=True)
         self.thread.start()
 
-    def submit(self, pending: list[Pending]) -> None:
-        if pending:
-            self.queue.put(pending)
+    def submit(self, pending: list[Pending]) -> bool:
+        """Queue results for the writer; False when it already has enough waiting."""
+        if not pending:
+            return True
+        try:
+            self.queue.put_nowait(pending)
+        except queue.Full:
+            return False
+        return True
 
     def drain(self) -> None:
         """Wait until everything submitted is written."""
@@ -178,7 +218,12 @@ class _Writer:
     def _run(self) -> None:
         while (pending := self.queue.get()) is not None:
             try:
-                self.store.write(pending)
+                if self.failure is None:
+                    self.store.write(pending)
+            except DatabaseUnavailable as exc:
+                self.failure = exc
+                logger.error("%s: %d results not committed (their accounts are scanned again "
+                             "by the next run)", exc, len(pending))  # fmt: skip
             except Exception:
                 self.errors += 1
                 logger.exception("could not commit %d results (they will be scanned again)",
@@ -189,19 +234,27 @@ class _Writer:
 
 
 def work(store: Store, opts: WorkOptions) -> dict[str, Any]:
-    """Crawl claimed accounts until the batch is done (or forever); commit every result."""
+    """Crawl claimed accounts until the batch is done (or forever); commit every result.
+
+    Raises `DatabaseUnavailable` when the database stayed away longer than its budget.
+    """
     writer = _Writer(store)
     last_flush = [time.monotonic()]
 
     def flush() -> None:
-        writer.submit(store.take())
+        pending = store.take()
+        if not writer.submit(pending):
+            store.give_back(pending)
         last_flush[0] = time.monotonic()
 
-    def settle() -> None:
-        flush()
-        writer.drain()
+    async def settle() -> None:
+        while store.buffered and writer.failure is None:
+            flush()
+            if store.buffered:
+                await asyncio.sleep(0.1)
+        await asyncio.to_thread(writer.drain)
 
-    claims = _Claims(store, opts, settle)
+    claims = _Claims(store, opts, settle, halted=lambda: writer.failure is not None)
 
     def on_capture(capture: SiteCapture) -> None:
         claims.inflight -= 1
@@ -217,11 +270,28 @@ def work(store: Store, opts: WorkOptions) -> dict[str, Any]:
         if store.buffered and time.monotonic() - last_flush[0] >= FLUSH_SECONDS:
             flush()
 
-    ticks = [(1.0, tick), (max(5.0, store.lease.total_seconds() / 3), store.renew_leases)]
+    ticks = [(1.0, tick), (max(5.0, store.lease.total_seconds() / 3), lambda: _renew(store))]
     try:
         stats = run_crawl(claims, on_capture, opts.overrides, ticks=ticks)
     finally:
-        settle()
+        writer.drain()
+        if writer.failure is None:
+            writer.queue.put(store.take())  # the reactor has stopped: blocking is fine now
         writer.close()
+    failure = writer.failure or claims.failure
+    if failure is not None:
+        raise failure
     store.flush()
     return stats
+
+
+def _renew(store: Store) -> Any:
+    """Renew the leases in a thread (a Deferred the looping call waits for); never raises."""
+
+    def renew() -> None:
+        try:
+            store.renew_leases()
+        except Exception as exc:  # the next renewal or the lease itself covers a miss
+            logger.error("could not renew the leases: %s", exc)
+
+    return threads.deferToThread(renew)

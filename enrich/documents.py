@@ -61,7 +61,7 @@ def scan_document(capture: SiteCapture, report: Report | None = None) -> dict[st
         "url": capture.url,
         "final_url": capture.site.pages[0].url if capture.site.pages else None,
         "status": capture.status,
-        "reason": capture.reason or None,
+        "reason": capture.reason,
         "scanned_at": iso(capture.finished_at or None),
         "duration_s": round(max(0.0, capture.finished_at - capture.started_at), 3),
         "technologies": [technology_entry(d) for d in techs],

@@ -11,10 +11,14 @@ Collections (documented in docs/mongodb.md, schema in docs/account.schema.json):
 Work is claimed in batches with a lease: a claim marks up to N due accounts with a fresh token
 in one `update_many` filtered on the indexed queue state (atomic per document, so two workers
 never hold the same account), then reads them back by token. Results are committed with an
-outbox: the account update (filtered on the claim token) carries the scan and change documents,
-which are then upserted under deterministic ids and the outbox cleared; a process killed at any
-point leaves either a claim (released and scanned again) or an outbox (replayed on start), so
-nothing is lost or written twice.
+outbox: the account update (filtered on the claim token, and on the claim still being held)
+carries the scan and change documents, which are then upserted under deterministic ids and the
+outbox cleared; a process killed at any point leaves either a claim (released and scanned
+again) or an outbox (replayed on start), so nothing is lost or written twice.
+
+Every operation is idempotent, so each is retried through a database outage
+(`enrich.dbretry.Patience`): a claim keeps its token across attempts, a commit that already
+landed matches nothing the second time.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
 from pymongo.database import Database
 
 from enrich.accounts import Account
+from enrich.dbretry import Patience
 from enrich.documents import scan_summary, stack_fields
 from enrich.history import merge
 
@@ -74,8 +79,11 @@ class WriteStats:
 
 
 class Store:
-    def __init__(self, db: Database[Any], *, lease_s: float = 600.0) -> None:
+    def __init__(
+        self, db: Database[Any], *, lease_s: float = 600.0, patience: Patience | None = None
+    ) -> None:
         self.db = db
+        self.patience = patience or Patience()
         self.accounts = db["accounts"]
         self.scans = db["scans"]
         self.changes = db["changes"]
@@ -89,6 +97,9 @@ class Store:
     # -- setup -------------------------------------------------------------------------
 
     def ensure_indexes(self) -> None:
+        self.patience.call("creating indexes", self._ensure_indexes)
+
+    def _ensure_indexes(self) -> None:
         a = self.accounts
         a.create_index([("queue.state", ASCENDING), ("queue.due_at", ASCENDING)])
         # SecantusDB plans a find on an index only when the index holds every field of the
@@ -120,15 +131,18 @@ class Store:
         now = utcnow()
         total = 0
         chunk: list[Account] = []
+
+        def queue(part: list[Account]) -> None:
+            self.patience.call("queueing accounts", lambda: self._bulk(
+                self.accounts, self._enqueue_ops(part, batch, now, now - refresh, source)))  # fmt: skip
+
         for acc in accounts:
             total += 1
             chunk.append(acc)
             if len(chunk) >= ENQUEUE_CHUNK:
-                self._bulk(
-                    self.accounts, self._enqueue_ops(chunk, batch, now, now - refresh, source)
-                )
+                queue(chunk)
                 chunk = []
-        self._bulk(self.accounts, self._enqueue_ops(chunk, batch, now, now - refresh, source))
+        queue(chunk)
         queued = self.remaining(batch)
         return EnqueueResult(queued=queued, fresh=max(0, total - queued))
 
@@ -140,21 +154,24 @@ class Store:
         The queue states are read first (one `$in` query) so that every write filters on `_id`
         and one state by equality: an `$or` in a filter makes SecantusDB scan the whole
         collection for each operation (28 ms per account at 2,000 accounts, so enqueueing
-        5,000 accounts took five minutes).
+        5,000 accounts took five minutes). An account this batch already queued (a resumed
+        run: same file, same batch) is left as it is: rewriting it cost ~8 ms per account on
+        SecantusDB (its indexed queue fields), 7 s per restart of a 900-account list.
         """
         if not chunk:
             return []
         known = {d["_id"]: d for d in self.accounts.find(
             {"_id": {"$in": [a.domain for a in chunk]}},
-            {"queue.state": 1, "scan.scanned_at": 1})}  # fmt: skip
+            {"queue.state": 1, "queue.batch": 1, "scan.scanned_at": 1})}  # fmt: skip
         ops: list[UpdateOne] = []
         for acc in chunk:
+            if _queued_by(known.get(acc.domain), batch, cutoff):
+                continue
             fields: dict[str, Any] = {"domain": acc.domain, "url": acc.url, "updated_at": now,
                                       "source": {"file": source, "row": acc.row, "batch": batch}}  # fmt: skip
             if acc.name:
                 fields["name"] = acc.name
-            fields.update({f"input.{k.replace('.', '_').lstrip('$')}": v
-                           for k, v in acc.input.items()})  # fmt: skip
+            fields.update({f"input.{k}": v for k, v in acc.input.items()})  # storable names
             ops.append(UpdateOne(
                 {"_id": acc.domain},
                 {"$set": fields,
@@ -184,6 +201,9 @@ class Store:
 
     def release_dead_local_claims(self) -> int:
         """Claims of processes on this host that no longer run go back to the queue."""
+        return self.patience.call("releasing dead claims", self._release_dead_local_claims)
+
+    def _release_dead_local_claims(self) -> int:
         host = socket.gethostname()
         released = 0
         for doc in self.accounts.find({"queue.state": "claimed"}, {"queue.claimed_by": 1}):
@@ -199,6 +219,19 @@ class Store:
 
     def claim(self, n: int, batch: str | None = None) -> list[dict[str, Any]]:
         """Atomically take up to `n` due accounts (pending, or claimed with an expired lease)."""
+        token = uuid.uuid4().hex
+        return self.patience.call("claiming accounts", lambda: self._claim(n, batch, token))
+
+    def _claim(self, n: int, batch: str | None, token: str) -> list[dict[str, Any]]:
+        """One attempt; a repeat with the same token first counts what an earlier one took."""
+        held = self.accounts.count_documents({"queue.token": token})
+        if n - held > 0 and not self._take(n - held, batch, token) and not held:
+            return []
+        return list(self.accounts.find({"queue.token": token}, {"_id": 1, "url": 1, "name": 1,
+                                                                 "queue.token": 1}))  # fmt: skip
+
+    def _take(self, n: int, batch: str | None, token: str) -> int:
+        """Mark up to `n` due accounts with `token`; the number of candidates found."""
         now = utcnow()
         scope = {"queue.batch": batch} if batch else {}
         due = {**scope, "queue.state": "pending", "queue.due_at": {"$lte": now}}
@@ -214,9 +247,6 @@ class Store:
                                          {"queue.lease_until": 1})  # fmt: skip
             expired_ids = [d["_id"] for d in claimed
                            if d["queue"].get("lease_until", now) < now][: n - len(due_ids)]  # fmt: skip
-        if not due_ids and not expired_ids:
-            return []
-        token = uuid.uuid4().hex
         take = {"$set": {"queue.state": "claimed", "queue.token": token,
                          "queue.claimed_by": self.worker, "queue.claimed_at": now,
                          "queue.lease_until": now + self.lease},
@@ -228,14 +258,13 @@ class Store:
             if ids:
                 self.accounts.update_many({"_id": {"$in": ids}, **still}, take)
                 self.stats.writes += 1
-        return list(self.accounts.find({"queue.token": token}, {"_id": 1, "url": 1, "name": 1,
-                                                                 "queue.token": 1}))  # fmt: skip
+        return len(due_ids) + len(expired_ids)
 
     def renew_leases(self) -> None:
-        self.accounts.update_many(
+        self.patience.call("renewing leases", lambda: self.accounts.update_many(
             {"queue.state": "claimed", "queue.claimed_by": self.worker},
             {"$set": {"queue.lease_until": utcnow() + self.lease}},
-        )
+        ))  # fmt: skip
 
     def adopt(self, domain: str, url: str, *, source: str = "service") -> str:
         """Claim one account now, creating it if needed, for a scan made outside the queue
@@ -261,9 +290,8 @@ class Store:
 
     def remaining(self, batch: str | None = None) -> int:
         scope = {"queue.batch": batch} if batch else {}
-        return self.accounts.count_documents(
-            {**scope, "queue.state": {"$in": ["pending", "claimed"]}}
-        )
+        return self.patience.call("counting the queue", lambda: self.accounts.count_documents(
+            {**scope, "queue.state": {"$in": ["pending", "claimed"]}}))  # fmt: skip
 
     # -- results -----------------------------------------------------------------------
 
@@ -283,24 +311,33 @@ class Store:
         pending, self._buffer = self._buffer, []
         return pending
 
+    def give_back(self, pending: list[Pending]) -> None:
+        """Put results `take` returned back in front of the buffer (the writer was busy)."""
+        self._buffer[:0] = pending
+
     def write(self, pending: list[Pending]) -> int:
         """Commit finished scans: account updates with their outbox, then the outbox replay."""
         if not pending:
             return 0
         started = time.perf_counter()
-        ids = [p.domain for p in pending]
-        previous = {d["_id"]: d for d in self.accounts.find(
-            {"_id": {"$in": ids}}, {"technologies": 1, "last_good_scan_at": 1})}  # fmt: skip
-        ops = [self._commit_op(p, previous.get(p.domain, {})) for p in pending]
-        self._bulk(self.accounts, ops)
-        self.replay_outbox({"_id": {"$in": ids}})
-        if self.after_write is not None:
-            self.after_write(ids)
+        self.patience.call(f"committing {len(pending)} results", lambda: self._commit(pending))
         for p in pending:
             status = p.doc["status"]
             self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
         self.stats.seconds += time.perf_counter() - started
         return len(pending)
+
+    def _commit(self, pending: list[Pending]) -> None:
+        """One attempt. Repeated after an outage it changes nothing already committed: each
+        update is filtered on its claim being still held, which the first one ended."""
+        ids = [p.domain for p in pending]
+        previous = {d["_id"]: d for d in self.accounts.find(
+            {"_id": {"$in": ids}}, {"technologies": 1, "last_good_scan_at": 1})}  # fmt: skip
+        ops = [self._commit_op(p, previous.get(p.domain, {})) for p in pending]
+        self._bulk(self.accounts, ops)
+        self._replay_outbox({"_id": {"$in": ids}})
+        if self.after_write is not None:
+            self.after_write(ids)
 
     def _commit_op(self, p: Pending, prev: dict[str, Any]) -> UpdateOne:
         now = utcnow()
@@ -317,10 +354,14 @@ class Store:
             changes = merged.changes
             fields.update(stack_fields(doc, merged.technologies), last_good_scan_at=now)
         fields["outbox"] = {"scan_id": scan_id, "scan": scan, "changes": changes}
-        return UpdateOne({"_id": p.domain, "queue.token": p.token}, {"$set": fields})
+        still_held = {"_id": p.domain, "queue.token": p.token, "queue.state": "claimed"}
+        return UpdateOne(still_held, {"$set": fields})
 
     def replay_outbox(self, scope: dict[str, Any] | None = None) -> int:
         """Write out the scan and change documents left in account outboxes, then clear them."""
+        return self.patience.call("replaying outboxes", lambda: self._replay_outbox(scope))
+
+    def _replay_outbox(self, scope: dict[str, Any] | None = None) -> int:
         # `outbox.scan_id`, not `outbox`: the former is indexed (sparse), the latter a collection
         # scan on SecantusDB.
         docs = list(self.accounts.find({**(scope or {}), "outbox.scan_id": {"$exists": True}},
@@ -350,6 +391,17 @@ class Store:
             chunk = ops[start : start + WRITE_CHUNK]
             collection.bulk_write(chunk, ordered=False)
             self.stats.writes += len(chunk)
+
+
+def _queued_by(doc: dict[str, Any] | None, batch: str, cutoff: datetime) -> bool:
+    """The account is in `batch` already: waiting, being scanned, or scanned since `cutoff`."""
+    queue = (doc or {}).get("queue") or {}
+    if queue.get("batch") != batch:
+        return False
+    if queue.get("state") in ("pending", "claimed"):
+        return True
+    scanned_at = ((doc or {}).get("scan") or {}).get("scanned_at")
+    return queue.get("state") == "done" and scanned_at is not None and scanned_at >= cutoff
 
 
 def _alive(pid: int) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import click
 from stackscout import __version__
 
 EXIT_STATUS = {"ok": 0, "partial": 0, "invalid": 2, "unreachable": 3, "robots_disallowed": 4,
-               "blocked": 5, "refused": 6}  # fmt: skip
+               "blocked": 5, "refused": 6, "parked": 7}  # fmt: skip
 
 
 LOG_LEVEL = "WARNING"
@@ -36,8 +38,21 @@ def _crawl_overrides(**extra: Any) -> dict[str, Any]:
     return {"LOG_LEVEL": LOG_LEVEL, "LOG_ENABLED": False, **extra}
 
 
+def _check_signature_files(_ctx: Any, _param: Any, value: tuple[str, ...]) -> tuple[str, ...]:
+    """An unreadable signature file stops the command at once (exit 2), not mid-crawl."""
+    from detectors.exceptions import SignatureError
+    from detectors.signatures import check_readable
+
+    try:
+        check_readable(value)
+    except SignatureError as exc:
+        raise click.BadParameter(str(exc).removeprefix("-: ")) from None
+    return value
+
+
 signatures_option = click.option(
     "--signatures", "signature_paths", multiple=True, type=click.Path(exists=True),
+    callback=_check_signature_files,
     help="Extra signature file or folder in the Wappalyzer schema (repeatable).",
 )  # fmt: skip
 own_option = click.option(
@@ -294,10 +309,15 @@ def signatures_validate(paths: tuple[str, ...], strict: bool | None) -> None:
     """
     from detectors import signatures as sig
     from detectors.engine import Detector
+    from detectors.exceptions import SignatureError
 
     own = not paths
     strict = own if strict is None else strict
-    sigs = sig.load(paths, include_own=own, on_error="report")
+    try:
+        sigs = sig.load(paths, include_own=own, on_error="report")
+    except SignatureError as exc:
+        click.echo(f"error: {str(exc).removeprefix('-: ')}", err=True)
+        sys.exit(1)
     problems = list(sigs.errors)
     if strict:
         problems += list(sig.check_references(sigs))
@@ -401,16 +421,42 @@ def _parse_set(items: tuple[str, ...]) -> dict[str, str]:
     return settings
 
 
-def _store(db_uri: str | None) -> Any:
+EXIT_DB_UNAVAILABLE = 75
+"""sysexits' EX_TEMPFAIL: the database stayed away longer than --db-wait; run again later."""
+
+db_wait_option = click.option(
+    "--db-wait", type=click.FloatRange(0), default=300.0, show_default=True,
+    envvar="STACKSCOUT_DB_WAIT",
+    help="Seconds to ride out a database outage (server restarted, failing over) before "
+         "stopping; a re-run resumes where it stopped. Env STACKSCOUT_DB_WAIT.",
+)  # fmt: skip
+
+
+def _store(db_uri: str | None, db_wait: float = 300.0) -> Any:
     from enrich.db import connect
+    from enrich.dbretry import Patience
     from enrich.store import Store
 
-    return Store(connect(db_uri))
+    return Store(connect(db_uri), patience=Patience(budget=db_wait))
+
+
+@contextlib.contextmanager
+def _outage_stops_cleanly() -> Iterator[None]:
+    """A database outage beyond --db-wait: a message and exit status 75, no traceback."""
+    from enrich.dbretry import DatabaseUnavailable
+
+    try:
+        yield
+    except DatabaseUnavailable as exc:
+        click.echo(f"error: {exc}. Stopped: every committed result is kept; accounts still in "
+                   "progress are scanned again when you run the same command again.", err=True)  # fmt: skip
+        sys.exit(EXIT_DB_UNAVAILABLE)
 
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
+@db_wait_option
 @render_option
 @click.option("--refresh-days", default=7.0, show_default=True, type=click.FloatRange(0),
               help="Skip accounts scanned within this many days.")  # fmt: skip
@@ -423,47 +469,59 @@ def _store(db_uri: str | None) -> Any:
 @scrapy_set_option
 @profile_option
 def enrich(
-    path: Path, db_uri: str | None, render: str, refresh_days: float, rejects: Path | None,
-    pages: int, signature_paths: tuple[str, ...], include_own: bool, dns_server: str | None,
-    dns_enabled: bool, scrapy_set: tuple[str, ...], profile_paths: tuple[Path, ...],
+    path: Path, db_uri: str | None, db_wait: float, render: str, refresh_days: float,
+    rejects: Path | None, pages: int, signature_paths: tuple[str, ...], include_own: bool,
+    dns_server: str | None, dns_enabled: bool, scrapy_set: tuple[str, ...],
+    profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Crawl every account of a CSV/JSONL list and write the technographics to MongoDB.
 
     Re-running the same list resumes it: accounts scanned within --refresh-days are skipped.
+    If the database goes away for longer than --db-wait, the run stops with exit status 75.
     """
     from datetime import timedelta
 
-    from enrich.batch import WorkOptions, enqueue_file, prepare, work
+    from enrich.batch import enqueue_file, prepare
 
     started = time.monotonic()
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
                                     **_dns_settings(dns_server, dns_enabled),
                                     **_parse_set(scrapy_set)})  # fmt: skip
     profiles = _profiles(profile_paths, signature_paths)
-    store = _store(db_uri)
-    prepare(store)
-    _score_after_writes(store, profiles)
-    summary = enqueue_file(store, path, refresh=timedelta(days=refresh_days), rejects_path=rejects)
-    click.echo(f"{summary.rows} rows: {summary.queued} to scan, {summary.fresh} scanned within "
-               f"{refresh_days:g} days (skipped), {summary.rejected} rejected"
-               + (f" -> {summary.rejects_file}" if summary.rejects_file else ""), err=True)  # fmt: skip
-    counts: dict[str, int] = {}
-    fetched = [0]
-    if summary.queued:  # nothing due: no crawler (and no reactor start-up) at all
-        with _progress(summary.queued, "enriching") as advance:
-
-            def on_capture(capture: Any) -> None:
-                counts[capture.status] = counts.get(capture.status, 0) + 1
-                fetched[0] += len(capture.site.pages)
-                advance()
-
-            opts = WorkOptions(batch=summary.batch, on_capture=on_capture, overrides=overrides)
-            work(store, opts)
+    with _outage_stops_cleanly():
+        store = _store(db_uri, db_wait)
+        prepare(store)
+        _score_after_writes(store, profiles)
+        summary = enqueue_file(store, path, refresh=timedelta(days=refresh_days),
+                               rejects_path=rejects)  # fmt: skip
+        click.echo(f"{summary.rows} rows: {summary.queued} to scan, {summary.fresh} scanned within "
+                   f"{refresh_days:g} days (skipped), {summary.rejected} rejected"
+                   + (f" -> {summary.rejects_file}" if summary.rejects_file else ""), err=True)  # fmt: skip
+        counts, pages_fetched = _run_batch(store, summary, overrides)
     elapsed = time.monotonic() - started
     done = sum(counts.values())
     click.echo(f"done: {done} accounts in {elapsed:.1f}s ({done / max(elapsed, 1e-9):.1f}/s); "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-               + f"; {fetched[0]} pages; {store.stats.writes} database writes", err=True)  # fmt: skip
+               + f"; {pages_fetched} pages; {store.stats.writes} database writes", err=True)  # fmt: skip
+
+
+def _run_batch(store: Any, summary: Any, overrides: dict[str, Any]) -> tuple[dict[str, int], int]:
+    """Work the batch's queue with a progress bar: (accounts by status, pages fetched)."""
+    from enrich.batch import WorkOptions, work
+
+    counts: dict[str, int] = {}
+    fetched = [0]
+    if not summary.queued:  # nothing due: no crawler (and no reactor start-up) at all
+        return counts, 0
+    with _progress(summary.queued, "enriching") as advance:
+
+        def on_capture(capture: Any) -> None:
+            counts[capture.status] = counts.get(capture.status, 0) + 1
+            fetched[0] += len(capture.site.pages)
+            advance()
+
+        work(store, WorkOptions(batch=summary.batch, on_capture=on_capture, overrides=overrides))
+    return counts, fetched[0]
 
 
 def _scan_settings(
@@ -479,6 +537,7 @@ def _scan_settings(
 
 @main.command()
 @db_option
+@db_wait_option
 @render_option
 @click.option("--claim-size", default=100, show_default=True, type=click.IntRange(1, 1000),
               help="Accounts claimed at a time (held under one lease, crawled 64 at a time).")  # fmt: skip
@@ -491,9 +550,10 @@ def _scan_settings(
 @scrapy_set_option
 @profile_option
 def worker(
-    db_uri: str | None, render: str, claim_size: int, poll: float, max_accounts: int | None,
-    pages: int, signature_paths: tuple[str, ...], include_own: bool, dns_server: str | None,
-    dns_enabled: bool, scrapy_set: tuple[str, ...], profile_paths: tuple[Path, ...],
+    db_uri: str | None, db_wait: float, render: str, claim_size: int, poll: float,
+    max_accounts: int | None, pages: int, signature_paths: tuple[str, ...], include_own: bool,
+    dns_server: str | None, dns_enabled: bool, scrapy_set: tuple[str, ...],
+    profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Run a long-lived enrichment worker on the accounts queue (any number may share it)."""
     from enrich.batch import WorkOptions, prepare, work
@@ -502,13 +562,14 @@ def worker(
                                     **_dns_settings(dns_server, dns_enabled),
                                     **_parse_set(scrapy_set)})  # fmt: skip
     profiles = _profiles(profile_paths, signature_paths)
-    store = _store(db_uri)
-    prepare(store)
-    _score_after_writes(store, profiles)
-    click.echo(f"worker {store.worker} on {store.db.name}: waiting for accounts", err=True)
-    opts = WorkOptions(claim_size=claim_size, poll_s=poll, stop_after=max_accounts,
-                       overrides=overrides)  # fmt: skip
-    work(store, opts)
+    with _outage_stops_cleanly():
+        store = _store(db_uri, db_wait)
+        prepare(store)
+        _score_after_writes(store, profiles)
+        click.echo(f"worker {store.worker} on {store.db.name}: waiting for accounts", err=True)
+        opts = WorkOptions(claim_size=claim_size, poll_s=poll, stop_after=max_accounts,
+                           overrides=overrides)  # fmt: skip
+        work(store, opts)
 
 
 @main.command()

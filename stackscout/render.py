@@ -10,8 +10,9 @@ from rich.table import Table
 OFFSITE = {"dns", "tls"}
 """Evidence sources that are not the website: shown in the DNS, mail and TLS section."""
 GROUP_ORDER = ("security", "seo", "performance", "privacy")
-STATUS_STYLE = {"ok": "green", "partial": "yellow", "blocked": "red", "unreachable": "red",
-                "robots_disallowed": "magenta", "invalid": "red", "refused": "red"}  # fmt: skip
+STATUS_STYLE = {"ok": "green", "partial": "yellow", "blocked": "red", "parked": "magenta",
+                "unreachable": "red", "robots_disallowed": "magenta", "invalid": "red",
+                "refused": "red"}  # fmt: skip
 
 
 def short_evidence(tech: dict[str, Any]) -> str:

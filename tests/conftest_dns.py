@@ -5,7 +5,7 @@
               session, so every crawl a test makes (in-process or a ``stackscout`` subprocess
               inheriting the environment) asks it and nothing else: no DNS query leaves loopback.
 ``dns``       function-scoped: the same server with its query log cleared and its ``hang``
-              set restored after the test.
+              and ``servfail`` sets restored after the test.
 """
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ def farm_dns() -> Iterator[FarmDNS]:
 
 @pytest.fixture
 def dns(farm_dns: FarmDNS) -> Iterator[FarmDNS]:
-    hang = set(farm_dns.hang)
+    hang, servfail = set(farm_dns.hang), set(farm_dns.servfail)
     farm_dns.reset()
     try:
         yield farm_dns
     finally:
         farm_dns.hang.clear()
         farm_dns.hang.update(hang)
+        farm_dns.servfail.clear()
+        farm_dns.servfail.update(servfail)

@@ -12,11 +12,9 @@ import csv
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +26,7 @@ from pymongo.database import Database
 
 from enrich.dbserver import EmbeddedServer
 from tests.conftest import ROOT
+from tests.dbchecks import assert_each_done_once
 from tests.farm.generate import generate_accounts_csv, generate_sites
 from tests.farm.server import Farm, Response, Site, cloudflare_challenge, error, redirect
 
@@ -93,23 +92,6 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     return path
-
-
-def scans_per_domain(db: Database[dict[str, Any]]) -> Counter[str]:
-    return Counter(d["domain"] for d in db.scans.find({}, {"domain": 1}))
-
-
-def assert_each_done_once(db: Database[dict[str, Any]], domains: set[str]) -> None:
-    """Every account done, exactly one scan document each (the one it names), no outbox left."""
-    accounts = {d["_id"]: d for d in db.accounts.find({}, {"queue": 1, "scan": 1, "outbox": 1})}
-    assert set(accounts) == domains
-    assert Counter(d["queue"]["state"] for d in accounts.values()) == {"done": len(domains)}
-    assert not [d for d in accounts.values() if "outbox" in d]
-    per_domain = scans_per_domain(db)
-    assert set(per_domain) == domains, "a scan is missing"
-    assert [d for d, n in per_domain.items() if n != 1] == [], "an account was scanned twice"
-    scan_ids = {d["_id"] for d in db.scans.find({}, {"_id": 1})}
-    assert {d["scan"]["id"] for d in accounts.values()} == scan_ids
 
 
 # ----------------------------------------------------------------------------- one batch
@@ -199,10 +181,8 @@ def test_batch_account_documents(batch: dict[str, Any]) -> None:
             assert scan["reason"]
     assert docs["challenge.test"]["scan"]["reason"].startswith("bot wall: Cloudflare challenge")
     assert docs["blocked.test"]["scan"]["reason"] == "forbidden by robots.txt"
-    assert docs["dead.test"]["scan"]["reason"] in (
-        "timed out", "connection lost", "no response received",
-        "connection closed by the server", "the proxy could not connect to the site",
-    )  # fmt: skip
+    assert re.match(r"timed out|connection (lost|closed)|no response received|the proxy could "
+                    r"not connect to the site", docs["dead.test"]["scan"]["reason"])  # fmt: skip
     assert "CMS" in docs["legacy.test"]["gaps"]
     assert "CMS" not in docs["b2bsaas.test"]["gaps"]
     assert docs["redirector.test"]["scan"]["final_url"].startswith("https://www.redirector.test/")
@@ -330,80 +310,18 @@ def test_export_csv(batch: dict[str, Any], tmp_path: Path) -> None:
     assert not any("outbox" in d for d in docs)
 
 
-# ----------------------------------------------------------------------------- kill -9, resume
+# ----------------------------------------------------------------------------- generated sites
 
-KILL_SITES = 120
+GENERATED_SITES = 120
 
 
 @pytest.fixture
 def generated(farm: Farm, tmp_path: Path) -> Iterator[tuple[Path, set[str]]]:
-    """KILL_SITES generated sites served by the farm (60 ms per response), and their list."""
-    sites = generate_sites(KILL_SITES, seed=7, latency_ms=60)
-    path = generate_accounts_csv(tmp_path / "generated.csv", KILL_SITES, seed=7)
+    """GENERATED_SITES generated sites served by the farm (60 ms per response), and their list."""
+    sites = generate_sites(GENERATED_SITES, seed=7, latency_ms=60)
+    path = generate_accounts_csv(tmp_path / "generated.csv", GENERATED_SITES, seed=7)
     with farm.temporary_sites(*sites.values()):
         yield path, set(sites)
-
-
-def _done(db: Database[dict[str, Any]]) -> int:
-    return db.accounts.count_documents({"queue.state": "done"})
-
-
-def _wait_for(predicate: Any, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the batch to progress")
-
-
-def test_kill_9_mid_batch_then_resume_finishes_each_account_once(
-    env: dict[str, str], db: Database[dict[str, Any]], generated: tuple[Path, set[str]],
-    tmp_path: Path,
-) -> None:  # fmt: skip
-    path, domains = generated
-    log = tmp_path / "enrich.log"
-    args = ("enrich", str(path), *FAST)
-
-    def claimed() -> bool:
-        return db.accounts.count_documents({"queue.state": "claimed"}) > 0
-
-    def outbox() -> bool:  # between a commit and its replay
-        return db.accounts.count_documents({"outbox.scan_id": {"$exists": True}}) > 0
-
-    # Kill points: a claim held and nothing committed; mid-commit (an outbox written, its scan
-    # not yet); after more commits. A run that finishes before its kill point is not counted.
-    kill_points = [
-        lambda before: claimed(),
-        lambda before: outbox() or _done(db) >= before + 30,
-        lambda before: _done(db) >= before + 8,
-        lambda before: outbox() or _done(db) >= before + 30,
-        lambda before: _done(db) >= before + 12,
-    ]
-    kills, left_outboxes = 0, 0
-    for point in kill_points:
-        before = _done(db)
-        proc = spawn(*args, env=env, log=log)
-        if _wait_for(lambda point=point, before=before: point(before), proc):
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait(30)  # reaped: its pid is gone, so the next run releases its claims
-        left_outboxes += outbox()
-        if _done(db) == len(domains):
-            break
-    assert kills >= 3, f"only {kills} runs were killed mid-batch:\n{log.read_text()[-3000:]}"
-    print(f"{kills} kills, {left_outboxes} left an outbox, {_done(db)} of {len(domains)} done")
-    final = cli(*args, env=env)
-    assert final.returncode == 0, final.stderr[-3000:]
-    assert_each_done_once(db, domains)
-    statuses = Counter(d["scan"]["status"] for d in db.accounts.find({}, {"scan.status": 1}))
-    assert set(statuses) <= set(GOOD), statuses
-    # resumed, not restarted: the final run scanned only what the killed runs had not committed
-    scanned = int(re.search(r"done: (\d+) accounts", final.stderr).group(1))  # type: ignore[union-attr]
-    assert scanned < len(domains)
-    assert max(d["queue"]["attempts"] for d in db.accounts.find({}, {"queue.attempts": 1})) >= 2
 
 
 # ----------------------------------------------------------------------------- workers

@@ -28,6 +28,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from crawler import render
 from crawler.capture import (
     classify_failure,
+    looks_binary,
     page_error,
     page_from_response,
     probe_from_response,
@@ -36,10 +37,13 @@ from crawler.capture import (
 from crawler.config import CrawlConfig
 from crawler.dnslookup import DnsLookup, DnsResult
 from crawler.domains import InvalidTarget, host_of, registered_domain, start_url
+from crawler.downloadermiddlewares.deadline import DEADLINE_KEY
 from crawler.items import PageError, RenderNote, SiteCapture
 from crawler.links import telling_pages
+from crawler.outcome import answer, settle
 from crawler.renderpolicy import Decision, decide
 from detectors.botwall import bot_wall
+from detectors.parked import parked
 from detectors.snapshot import DnsError, Probe, Site
 
 logger = logging.getLogger(__name__)
@@ -64,7 +68,10 @@ class _AccountCrawl:
     capture: SiteCapture
     pending: int = 1
     home_failed: bool = False
+    """The home page's request failed without an HTTP answer (DNS may say why)."""
     dns: asyncio.Task[DnsResult] | None = None
+    deadline: float = 0.0
+    """`time.monotonic()` by which the account must be done (STACKSCOUT_ACCOUNT_TIMEOUT)."""
 
 
 class SiteSpider(scrapy.Spider):
@@ -105,7 +112,9 @@ class SiteSpider(scrapy.Spider):
                 domain=domain, url=url, site=Site(domain=domain), account=target.account,
                 started_at=time.time(), render=self._render_note(target.render),
             )  # fmt: skip
-            yield self._request(url, "home", _AccountCrawl(capture, dns=self._start_dns(domain)))
+            deadline = time.monotonic() + self.config.account_timeout
+            state = _AccountCrawl(capture, dns=self._start_dns(domain), deadline=deadline)
+            yield self._request(url, "home", state)
 
     def _start_dns(self, domain: str) -> asyncio.Task[DnsResult] | None:
         if self.dns is None or not domain or _is_ip(domain):
@@ -132,7 +141,7 @@ class SiteSpider(scrapy.Spider):
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"stackscout": state, "kind": kind},
+            meta={"stackscout": state, "kind": kind, DEADLINE_KEY: state.deadline},
             # Never let the dupefilter drop a request: a dropped request gets neither callback
             # nor errback, so its account would never finish (two accounts whose sites share a
             # page, e.g. a brand domain redirecting to its parent, left a batch waiting forever).
@@ -146,13 +155,17 @@ class SiteSpider(scrapy.Spider):
         kind: str = response.meta["kind"]
         if kind.startswith(PROBE):
             state.capture.site.probes.append(probe_from_response(response, kind[len(PROBE) :]))
+        elif kind == "home":
+            state.capture.site.pages.append(page_from_response(response, kind))
+            for request in self._after_home(response, state):
+                yield request
+        elif response.status >= 500 or response.status == 429:
+            # An error page says nothing about the site: the page failed, the scan is partial.
+            state.capture.errors.append(PageError(response.url, "http", answer(response, "")))
         else:
             page = page_from_response(response, kind)
             state.capture.site.pages.append(page)
-            if kind == "home":
-                for request in self._after_home(response, state):
-                    yield request
-            elif wall := bot_wall(page):
+            if wall := bot_wall(page):
                 state.capture.errors.append(PageError(page.url, "blocked", f"bot wall: {wall}"))
         async for item in self._done(state):
             yield item
@@ -161,16 +174,9 @@ class SiteSpider(scrapy.Spider):
         capture = state.capture
         page = capture.site.pages[-1]
         capture.site.tls = tls_from_response(response)
-        wall = bot_wall(page)
-        if wall:
-            capture.status, capture.reason = "blocked", f"bot wall: {wall} (HTTP {page.status})"
-            return
-        if page.status >= 400:
-            capture.status, capture.reason = "unreachable", f"home page answered HTTP {page.status}"
-            return
-        if not page.body:
-            capture.status = "partial"
-            capture.reason = f"home page is not HTML ({page.content_type or 'no content type'})"
+        failed = self._home_verdict(response, page)
+        if failed is not None:
+            capture.status, capture.reason = failed
             return
         hrefs = response.css("a::attr(href)").getall() if hasattr(response, "css") else []
         for kind, url in telling_pages(response.url, hrefs, self.config.page_budget):
@@ -184,6 +190,25 @@ class SiteSpider(scrapy.Spider):
             if decision.render:
                 state.pending += 1
                 yield self._render_request(page.url, decision.reason, state)
+
+    @staticmethod
+    def _home_verdict(response: Response, page: Any) -> tuple[str, str] | None:
+        """(status, reason) when the home page shows no company site, else None."""
+        if wall := bot_wall(page):
+            return "blocked", f"bot wall: {wall} (HTTP {page.status})"
+        if page.status == 429:
+            return "blocked", f"rate limited: {answer(response)}"
+        if page.status >= 400:
+            return "unreachable", answer(response)
+        if not page.body or looks_binary(page.body):
+            what = "binary data" if page.body else "no text"
+            return (
+                "unreachable",
+                f"home page is not HTML: {what} ({page.content_type or 'no content type'})",
+            )
+        if parking := parked(page):
+            return "parked", f"parked domain: {parking}"
+        return None
 
     # -- rendering ----------------------------------------------------------------------
 
@@ -262,6 +287,7 @@ class SiteSpider(scrapy.Spider):
             state.capture.site.probes.append(Probe(kind[len(PROBE) :], request.url, error=reason))
         elif kind == "home":
             state.capture.status, state.capture.reason = classify_failure(failure)
+            state.home_failed = state.capture.status == "unreachable"
         else:
             state.capture.errors.append(page_error(request.url, failure))
         async for item in self._done(state):
@@ -272,13 +298,10 @@ class SiteSpider(scrapy.Spider):
         if state.pending > 0:
             return
         capture = state.capture
-        failed = [e for e in capture.errors if e.kind != "robots_disallowed"]
-        if capture.status == "ok" and failed:
-            capture.status = "partial"
-            capture.reason = "; ".join(f"{e.url}: {e.reason}" for e in failed[:3])
         self._take_robots(capture)
         if state.dns is not None:
             await self._finish_dns(state.dns, capture.site)
+        settle(capture, home_failed=state.home_failed)
         capture.finished_at = time.time()
         yield capture
 

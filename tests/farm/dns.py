@@ -6,15 +6,19 @@ NOERROR with no answer for a name that exists without that type, NXDOMAIN for a 
 not exist. Options reproduce what other servers do: ``nxdomain_for_nodata`` (dnslib's own zone
 resolver answers NXDOMAIN where real DNS says "no data") and ``follow_cnames=False`` (an
 authoritative server returns only the first CNAME). ``hang`` holds names never answered (the
-client times out). Every query is logged in ``queries``.
+client times out); ``servfail`` holds domains answered SERVFAIL, with every name under them (a
+broken delegation, or a resolver that cannot reach the zone's servers). Every query is logged
+in ``queries``.
 
 ``Blackhole()`` is a UDP socket that never answers anything: a resolver that is down.
 
-Standalone: ``uv run python -m tests.farm.dns --port 5353 [--generated N]`` serves the farm
-zones (and those of the first N generated sites, ``co00000.test``...) through ``FastUDP``: the
-same answers, computed once per question and then sent from a cache, on an asyncio socket —
-dnslib's threaded server answers ~700 queries/s, which held back batch benchmarks (an account
-asks ~38 questions), while a real resolver is far faster.
+Standalone: ``uv run python -m tests.farm.dns --port 5353 [--generated N [--faulty-share F
+--seed S]] [--matrix K]`` serves the farm zones, those of the first N generated sites
+(``co00000.test``..., with the DNS faults a faulty share gives them) and those of the fault
+matrix with K accounts per fault, through ``FastUDP``: the same answers, computed once per
+question and then sent from a cache, on an asyncio socket — dnslib's threaded server answers
+~700 queries/s, which held back batch benchmarks (an account asks ~38 questions), while a real
+resolver is far faster.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from contextlib import contextmanager, suppress
 from dnslib import QTYPE, RCODE, RR, DNSError, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
-from tests.farm.zones import ZONES, generated_zone
+from tests.farm.zones import ZONES
 
 MAX_CHAIN = 16
 
@@ -44,6 +48,7 @@ class FarmResolver(BaseResolver):  # type: ignore[misc]
         self.follow_cnames = follow_cnames
         self.nxdomain_for_nodata = nxdomain_for_nodata
         self.hang: set[str] = set()
+        self.servfail: set[str] = set()
         self.queries: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
@@ -58,6 +63,9 @@ class FarmResolver(BaseResolver):  # type: ignore[misc]
         if name in self.hang:
             raise DNSError(f"dropping the query for {name} (hang)")  # dnslib sends nothing
         reply = request.reply()
+        if self._servfail(name):
+            reply.header.rcode = RCODE.SERVFAIL
+            return reply
         for _ in range(MAX_CHAIN):
             rrs = self.names.get(name)
             if not rrs:
@@ -75,6 +83,9 @@ class FarmResolver(BaseResolver):  # type: ignore[misc]
                 break
             name = _key(str(cname[0].rdata.label))
         return reply
+
+    def _servfail(self, name: str) -> bool:
+        return any(name == d or name.endswith("." + d) for d in self.servfail)
 
 
 def _key(name: str) -> str:
@@ -109,6 +120,10 @@ class FarmDNS:
     @property
     def hang(self) -> set[str]:
         return self.resolver.hang
+
+    @property
+    def servfail(self) -> set[str]:
+        return self.resolver.servfail
 
     def count(self, name: str, qtype: str | None = None) -> int:
         return sum(1 for n, t in self.queries if n == name and (qtype is None or t == qtype))
@@ -210,14 +225,31 @@ async def serve_fast(resolver: FarmResolver, port: int) -> None:
     await asyncio.Event().wait()
 
 
+def _zones(generated: int, seed: int, share: float, matrix: int) -> tuple[list[str], set[str]]:
+    from tests.farm.faultmatrix import matrix_dns
+    from tests.farm.generate import generated_dns
+
+    zones, servfail = generated_dns(generated, seed, share)
+    if matrix:
+        more, failing = matrix_dns(matrix)
+        zones, servfail = zones + more, servfail | failing
+    return zones, servfail
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--port", type=int, default=5353)
     parser.add_argument("--generated", type=int, default=0, help="zones of N generated sites")
+    parser.add_argument("--faulty-share", type=float, default=0.0,
+                        help="share of generated sites with faults (as the farm's option)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (as the farm's)")
+    parser.add_argument("--matrix", type=int, default=0, help="fault matrix, K accounts a fault")
     args = parser.parse_args(argv)
-    zones = [*ZONES, *(generated_zone(i) for i in range(args.generated))]
+    zones, servfail = _zones(args.generated, args.seed, args.faulty_share, args.matrix)
+    resolver = FarmResolver([*ZONES, *zones])
+    resolver.servfail.update(servfail)
     with suppress(KeyboardInterrupt):
-        asyncio.run(serve_fast(FarmResolver(zones), args.port))
+        asyncio.run(serve_fast(resolver, args.port))
     return 0
 
 

@@ -11,9 +11,10 @@ second and a few MB). ``site.truth`` holds the ground truth: ``company``, ``plat
 ``pages`` and ``fault``.
 
 ``faulty_share`` of the sites (drawn from an independent stream, so profiles do not change with
-it) get one fault: ``dead`` (connection closed), ``5xx`` (every path), ``slow`` (2-6 s per
-response), ``robots_disallow`` (``Disallow: /``), ``challenge`` (Cloudflare 403 page) or
-``rate_limited`` (429 with Retry-After).
+it) get one fault of the fault matrix (:mod:`tests.farm.faultmatrix`, all equally likely): the
+site is replaced by what plays that fault (a refused connection, a hang, a gzip bomb, a bot wall,
+a parking page...; no site at all for the DNS faults, whose zones
+:func:`generated_dns` leaves out or answers SERVFAIL). ``truth["fault"]`` names it.
 
 ``generate_accounts_csv(path, n, seed)`` writes the matching account list
 (company, website, employees, industry, country).
@@ -27,14 +28,12 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.farm.faultmatrix import BY_NAME, FAULTS
 from tests.farm.server import (
     ALLOW_ALL,
-    DISALLOW_ALL,
     Request,
     Response,
     Site,
-    behaviour,
-    error,
 )
 
 HTML = "text/html; charset=utf-8"
@@ -49,16 +48,6 @@ PLATFORMS = [  # (platform, weight)
     ("webflow", 5),
 ]
 
-FAULTS = [  # (fault, weight)
-    ("dead", 25),
-    ("5xx", 20),
-    ("slow", 15),
-    ("robots_disallow", 15),
-    ("challenge", 15),
-    ("rate_limited", 10),
-]
-
-# Tool -> probability (platform-specific tools are handled separately).
 TOOL_RATES = {
     "Google Analytics": 0.55,
     "Google Tag Manager": 0.45,
@@ -1092,7 +1081,7 @@ def build_site(p: Profile, latency_ms: float = 0) -> Site:
         "pages": dict(p.pages),
         "fault": p.fault,
     }
-    site = Site(
+    return Site(
         p.host,
         pages,  # type: ignore[arg-type]
         robots=_robots(p),
@@ -1101,41 +1090,34 @@ def build_site(p: Profile, latency_ms: float = 0) -> Site:
         gzip=p.gzip,
         truth=truth,
     )
-    if p.fault:
-        _apply_fault(site, p)
-    return site
 
 
-def _apply_fault(site: Site, p: Profile) -> None:
-    rng = random.Random(f"{p.seed}:{p.index}:fault-params")
-    if p.fault == "dead":
-        site.dead = True
-    elif p.fault == "5xx":
-        site.every_path = error(rng.choice([500, 502, 503, 503]))
-    elif p.fault == "slow":
-        site.latency = round(rng.uniform(2.0, 6.0), 2)
-    elif p.fault == "robots_disallow":
-        site.robots = DISALLOW_ALL
-    elif p.fault == "challenge":
-        site.every_path = behaviour("cloudflare_challenge")
-    elif p.fault == "rate_limited":
-        site.every_path = behaviour("rate_limited", retry_after=rng.choice([30, 60, 120]))
-
-
-def _fault_for(i: int, seed: int, faulty_share: float) -> str | None:
+def fault_for(i: int, seed: int, faulty_share: float) -> str | None:
+    """The fault-matrix fault of generated site `i`, or None (a working site)."""
     if faulty_share <= 0:
         return None
     rng = random.Random(f"{seed}:{i}:fault")
     if rng.random() >= faulty_share:
         return None
-    return _weighted(rng, FAULTS)
+    return rng.choice(FAULTS).name
+
+
+def _sites_of(p: Profile, latency_ms: float) -> list[Site]:
+    """The site(s) that play profile `p`: its own, or those of its fault."""
+    if not p.fault:
+        return [build_site(p, latency_ms)]
+    truth = {**build_site(p).truth, "fault": p.fault}
+    sites = BY_NAME[p.fault].sites(p.host)
+    for site in sites:
+        site.truth = truth
+    return sites
 
 
 def generate_profiles(n: int, seed: int, faulty_share: float = 0.0) -> list[Profile]:
     profiles = []
     for i in range(n):
         p = make_profile(i, seed)
-        p.fault = _fault_for(i, seed, faulty_share)
+        p.fault = fault_for(i, seed, faulty_share)
         profiles.append(p)
     return profiles
 
@@ -1144,7 +1126,23 @@ def generate_sites(
     n: int, seed: int, latency_ms: float = 0, faulty_share: float = 0.0
 ) -> dict[str, Site]:
     """``n`` synthetic sites ``co00000.test`` .. keyed by host (see module docstring)."""
-    return {p.host: build_site(p, latency_ms) for p in generate_profiles(n, seed, faulty_share)}
+    return {site.host: site for p in generate_profiles(n, seed, faulty_share)
+            for site in _sites_of(p, latency_ms)}  # fmt: skip
+
+
+def generated_dns(n: int, seed: int, faulty_share: float = 0.0) -> tuple[list[str], set[str]]:
+    """(zone texts, SERVFAIL domains) of the ``n`` generated sites, DNS faults included."""
+    from tests.farm.zones import generated_zone
+
+    zones, servfail = [], set()
+    for i in range(n):
+        fault = fault_for(i, seed, faulty_share)
+        dns = BY_NAME[fault].dns if fault else "ok"
+        if dns == "ok":
+            zones.append(generated_zone(i))
+        elif dns == "servfail":
+            servfail.add(f"co{i:05d}.test")
+    return zones, servfail
 
 
 def _website(p: Profile) -> str:

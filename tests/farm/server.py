@@ -12,7 +12,12 @@ Clients reach it as an HTTP proxy (``http_proxy=http://127.0.0.1:PORT``) or dire
 * hosts marked dead (``Site(dead=True)`` or ``Farm(dead_hosts=...)``) get their TCP connection
   closed without a single byte of response: a client sees a connection error (Scrapy:
   ``ResponseNeverReceived``/``ConnectionLost``; through CONNECT: the tunnel fails; urllib:
-  ``RemoteDisconnected``).
+  ``RemoteDisconnected``);
+* connection-level faults (``Site(connect=...)``, :data:`CONNECT_FAULTS`) play what a forwarding
+  proxy meets before any HTTP: ``refused`` (the farm really connects to a loopback port nobody
+  listens on and answers ``502 Connection refused``, as proxies report it), ``tls_garbage`` and
+  ``tls_plain_http`` (the tunnel opens, then the "server" answers the ClientHello with random
+  bytes, or with a plain-HTTP error page: a handshake that cannot succeed).
 
 A site is data (:class:`Site`): ``host -> {path -> Response}``, plus robots.txt, default headers,
 latency and gzip. Faults are named behaviours (:data:`BEHAVIOURS`), e.g.
@@ -30,6 +35,7 @@ import contextlib
 import dataclasses
 import gzip as gzip_module
 import json
+import os
 import random
 import signal
 import socket
@@ -51,6 +57,7 @@ from tests.farm.certs import FarmTLS
 __all__ = [
     "ALLOW_ALL",
     "BEHAVIOURS",
+    "CONNECT_FAULTS",
     "DISALLOW_ALL",
     "Farm",
     "Request",
@@ -75,6 +82,7 @@ __all__ = [
 ]
 
 ALLOW_ALL = "User-agent: *\nDisallow:\n"
+CONNECT_FAULTS = ("refused", "tls_garbage", "tls_plain_http")
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 HEAD_LIMIT = 64 * 1024
 FARM_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -202,6 +210,11 @@ class Site:
     slash_redirect: bool = True
     not_found: Page | None = None
     truth: dict[str, Any] = field(default_factory=dict)
+    connect: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.connect is not None and self.connect not in CONNECT_FAULTS:
+            raise ValueError(f"unknown connect fault {self.connect!r}; known: {CONNECT_FAULTS}")
 
     def resolve(self, request: Request) -> Response:
         page = self._page(request)
@@ -778,6 +791,10 @@ class Farm:
         site = self.lookup(host)
         return site is not None and site.dead
 
+    def connect_fault(self, host: str) -> str | None:
+        site = self.lookup(host)
+        return site.connect if site is not None else None
+
     # -- addresses ------------------------------------------------------------------------------
 
     @property
@@ -971,7 +988,7 @@ class Farm:
                     if tunnel_host is not None or scheme == "https":
                         await self._write_simple(writer, 400, "CONNECT inside a tunnel")
                         break
-                    tls = await self._connect(request, writer)
+                    tls = await self._connect(request, reader, writer)
                     if tls is None:
                         break
                     tunnel_host, tunnel_port = request.host, request.port
@@ -988,7 +1005,9 @@ class Farm:
             if not writer.transport.is_closing():
                 writer.transport.close()
 
-    async def _connect(self, request: Request, writer: asyncio.StreamWriter) -> bool | None:
+    async def _connect(
+        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool | None:
         """Answer a CONNECT. Returns True (TLS tunnel), False (plain tunnel) or None (closed)."""
         host = request.host
         self.stats.record_connect(host)
@@ -1000,10 +1019,17 @@ class Farm:
             self.stats.record(request, response.status)
             await self._write_simple(writer, 502, render_body(response.body, request).decode())
             return None
+        fault = self.connect_fault(host)
+        if fault == "refused":
+            await self._refuse(request, writer)
+            return None
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
         if request.port == 80:
             return False
+        if fault is not None:
+            await _bad_handshake(fault, reader, writer)
+            return None
         assert self.tls is not None
         await writer.start_tls(self.tls.default_context, ssl_handshake_timeout=10)
         return True
@@ -1098,6 +1124,9 @@ class Farm:
             self.stats.record(request, None)
             writer.transport.close()
             return False
+        if self.connect_fault(host) == "refused":
+            await self._refuse(request, writer)
+            return False
         site = self.lookup(host)
         response = _unknown_host(request) if site is None else site.resolve(request)
         self.stats.record(request, None if response.action else response.status)
@@ -1191,10 +1220,20 @@ class Farm:
             writer.write(b"0\r\n\r\n")
             await writer.drain()
 
-    async def _write_simple(self, writer: asyncio.StreamWriter, status: int, text: str) -> None:
+    async def _refuse(self, request: Request, writer: asyncio.StreamWriter) -> None:
+        """What a forwarding proxy answers when the site refuses its connection."""
+        error = await _connect_closed_port()
+        self.stats.record(request, 502)
+        text = f"stackscout site farm: connecting to {request.host}:{request.port} failed: {error}"
+        await self._write_simple(writer, 502, text, phrase=error)
+
+    async def _write_simple(
+        self, writer: asyncio.StreamWriter, status: int, text: str, phrase: str | None = None
+    ) -> None:
         body = (text.rstrip("\n") + "\n").encode("utf-8")
         writer.write(
-            f"HTTP/1.1 {status} {_reason(status)}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"HTTP/1.1 {status} {phrase or _reason(status)}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
             + body
         )
@@ -1218,6 +1257,41 @@ class Farm:
         )
         await writer.drain()
         return keep
+
+
+async def _connect_closed_port() -> str:
+    """Really connect to a loopback port nobody listens on; the error as a proxy words it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError as exc:
+        return os.strerror(exc.errno) if exc.errno else str(exc)
+    writer.close()  # pragma: no cover - someone took the port in between
+    return "Connection refused"
+
+
+_PLAIN_ON_TLS = (
+    b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n"
+    b"Connection: close\r\n\r\n<html><head><title>400 The plain HTTP request was sent to "
+    b"HTTPS port</title></head><body><h1>400 Bad Request</h1></body></html>\r\n"
+)
+
+
+async def _bad_handshake(
+    fault: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """Answer the client's TLS ClientHello with something that is not a ServerHello."""
+    with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError, TimeoutError):
+        await asyncio.wait_for(reader.read(16384), 10)
+    if fault == "tls_plain_http":
+        writer.write(_PLAIN_ON_TLS)
+    else:
+        writer.write(random.Random(fault).randbytes(2048))
+    with contextlib.suppress(ConnectionError, OSError):
+        await writer.drain()
+    writer.transport.close()
 
 
 async def _peek(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> bytes:
@@ -1318,8 +1392,15 @@ def build_sites(
             from tests.farm.rendermix import rendermix_sites
 
             sites.update(rendermix_sites(int(item.split(":", 1)[1]), seed))
+        elif item.startswith("matrix"):
+            from tests.farm.faultmatrix import ACCOUNTS_PER_FAULT, matrix_sites
+
+            per_fault = int(item.split(":", 1)[1]) if ":" in item else ACCOUNTS_PER_FAULT
+            sites.update(matrix_sites(per_fault))
         else:
-            raise SystemExit(f"unknown site set {item!r} (use default, generated:N, rendermix:N)")
+            raise SystemExit(
+                f"unknown site set {item!r} (use default, generated:N, rendermix:N, matrix[:K])"
+            )
     return sites
 
 
@@ -1332,7 +1413,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sites",
         default="default",
-        help="default, generated:N, rendermix:N, or a mix: default,generated:200",
+        help="default, generated:N, rendermix:N, matrix[:K] (the fault matrix, K accounts a "
+        "fault), or a mix: default,generated:200",
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument(
