@@ -127,7 +127,7 @@ class _Claims:
         self.inflight = 0
         self.claimed = 0
         self.ready: deque[dict[str, Any]] = deque()
-        self.failure: DatabaseUnavailable | None = None
+        self.failure: Exception | None = None
 
     async def __aiter__(self) -> AsyncIterator[Target]:
         while self.failure is None and not self.halted():
@@ -169,10 +169,10 @@ class _Claims:
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return await asyncio.to_thread(fn, *args)
-        except DatabaseUnavailable as exc:
+        except Exception as exc:  # an outage past its budget, or a bug: stop claiming, say so
             self.failure = exc
             logger.error("%s: no more accounts are claimed; the %d in flight finish", exc,
-                         self.inflight)  # fmt: skip
+                         self.inflight, exc_info=not isinstance(exc, DatabaseUnavailable))  # fmt: skip
             return None
 
 

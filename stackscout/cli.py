@@ -423,6 +423,8 @@ def _parse_set(items: tuple[str, ...]) -> dict[str, str]:
 
 EXIT_DB_UNAVAILABLE = 75
 """sysexits' EX_TEMPFAIL: the database stayed away longer than --db-wait; run again later."""
+EXIT_UNFINISHED = 1
+"""The crawl ended with accounts of the batch still queued; running it again resumes."""
 
 db_wait_option = click.option(
     "--db-wait", type=click.FloatRange(0), default=300.0, show_default=True,
@@ -521,6 +523,12 @@ def _run_batch(store: Any, summary: Any, overrides: dict[str, Any]) -> tuple[dic
             advance()
 
         work(store, WorkOptions(batch=summary.batch, on_capture=on_capture, overrides=overrides))
+    left = store.remaining(summary.batch)
+    if left:  # the crawl ended early (a stop signal, a crash): never report a short batch as done
+        click.echo(f"error: the crawl stopped with {left} accounts of this list not scanned yet "
+                   "(see the log above); every result so far is kept: run the same command "
+                   "again to scan the rest.", err=True)  # fmt: skip
+        sys.exit(EXIT_UNFINISHED)
     return counts, fetched[0]
 
 

@@ -376,6 +376,44 @@ def test_concurrent_claims_never_hand_out_an_account_twice(db: Database[dict[str
     assert db.accounts.count_documents({"queue.state": "claimed"}) == len(domains)
 
 
+
+def test_a_commit_cut_off_before_its_outbox_replay_is_written_out_once_on_the_next_start(
+    db: Database[dict[str, Any]],
+) -> None:
+    """The process dies between a commit's account update and its outbox replay (the kill
+    test hits that window only by chance): the next start writes the scan out, exactly once."""
+    from datetime import timedelta
+
+    from enrich.accounts import Account
+    from enrich.batch import prepare
+    from enrich.store import Store
+
+    class DiesBeforeReplay(Store):
+        def _replay_outbox(self, scope: dict[str, Any] | None = None) -> int:
+            raise SystemExit("killed")
+
+    store = DiesBeforeReplay(db)
+    store.ensure_indexes()
+    store.enqueue([Account(domain="cut.test", url="https://cut.test/")], batch="cut",
+                  refresh=timedelta(days=1))  # fmt: skip
+    [claimed] = store.claim(1, "cut")
+    doc = {"status": "unreachable", "reason": "connection refused", "duration_s": 0.1,
+           "pages": [], "final_url": None, "errors": [], "technologies": [], "gaps": None}  # fmt: skip
+    store.add("cut.test", claimed["queue"]["token"], doc)
+    with pytest.raises(SystemExit):
+        store.flush()
+    account = db.accounts.find_one({"_id": "cut.test"})
+    assert account and account["queue"]["state"] == "done" and "outbox" in account
+    assert db.scans.count_documents({"_id": {"$regex": "^cut.test:"}}) == 0
+    for _ in range(2):  # the next start replays it; a second start finds nothing to do
+        prepare(Store(db))
+    account = db.accounts.find_one({"_id": "cut.test"})
+    assert account and "outbox" not in account
+    assert [s["_id"] for s in db.scans.find({"_id": {"$regex": "^cut.test:"}})] == [
+        account["scan"]["id"]
+    ]
+
+
 # ----------------------------------------------------------------------------- history
 
 _GA = """<script async src="https://www.googletagmanager.com/gtag/js?id=G-H1ST0RY42X"></script>

@@ -120,7 +120,8 @@ def test_twenty_kill_9_and_resume_cycles_finish_each_account_once(
                                                     for p, b, a, o in cycles))  # fmt: skip
         at_work = [c for c in cycles if not c[0].startswith("start-up")]
         assert len(at_work) >= KILLS // 2 and len(at_work) < KILLS  # both kinds of kill points
-        assert any(o for *_, o in cycles), "no kill fell between a commit and its replay"
+        # A kill between a commit and its outbox replay happens here only by chance (the window
+        # is a few ms); test_enrich cuts a commit there on purpose.
         rescanned = db.accounts.count_documents({"queue.attempts": {"$gt": 1}})
         assert rescanned, "no kill caught an account between its claim and its commit"
         statuses = Counter(d["scan"]["status"] for d in db.accounts.find({}, {"scan.status": 1}))

@@ -41,8 +41,8 @@ class ScanDocument(BaseModel):
     domain: str
     url: str
     final_url: str | None
-    status: Literal["ok", "partial", "blocked", "unreachable", "robots_disallowed", "invalid",
-                    "refused"]  # fmt: skip
+    status: Literal["ok", "partial", "blocked", "parked", "unreachable", "robots_disallowed",
+                    "invalid", "refused"]  # fmt: skip
     reason: str | None
     technologies: list[Technology]
     categories: dict[str, list[str]]
