@@ -376,7 +376,6 @@ def test_concurrent_claims_never_hand_out_an_account_twice(db: Database[dict[str
     assert db.accounts.count_documents({"queue.state": "claimed"}) == len(domains)
 
 
-
 def test_a_commit_cut_off_before_its_outbox_replay_is_written_out_once_on_the_next_start(
     db: Database[dict[str, Any]],
 ) -> None:
