@@ -8,8 +8,8 @@ Starts, each as its own process:
    reached through STACKSCOUT_DNS_SERVER (pass `-- --no-dns` to crawl without DNS);
 3. an embedded database server (`enrich.dbserver.EmbeddedServer`, on-disk storage in a
    temporary directory, as a user's default database is);
-4. `python -m stackscout.cli enrich accounts.csv` (static mode, default page budget and
-   crawl settings) with `MONGODB_URI` pointing at that server,
+4. `python -m stackscout.cli enrich accounts.csv --render never` (static mode, as the targets
+   say; `--render auto` to measure the default policy; default page budget and crawl settings) with `MONGODB_URI` pointing at that server,
 
 and samples every process from /proc every `--sample-s` seconds (RSS, peak RSS, CPU) along
 with the number of accounts done (read from the database). Prints accounts/s, pages/s,
@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=1800.0, help="give up after this many seconds"
     )
+    parser.add_argument("--render", default="never", choices=("never", "auto", "always"),
+                        help="render policy of the crawl (the targets are for static mode)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("enrich_args", nargs="*", help="extra `enrich` arguments (after --)")
@@ -138,7 +140,8 @@ def run(args: Any, tmp: Path, csv_path: Path, servers: Servers) -> int:
     db, farm_port = servers.db, servers.farm_port
     env = crawl_env(farm_port, db.uri, servers.dns_address, tmp)
     ops_before = server_ops(db.uri)
-    cmd = [sys.executable, "-m", "stackscout.cli", "enrich", str(csv_path), *args.enrich_args]
+    cmd = [sys.executable, "-m", "stackscout.cli", "enrich", str(csv_path), "--render", args.render,
+           *args.enrich_args]  # fmt: skip
     print("$ " + " ".join(cmd[1:]), flush=True)
     started = time.monotonic()
     with (tmp / "enrich.log").open("wb") as log:

@@ -59,6 +59,18 @@ class DnsResult:
         site.dns_status = self.status
 
 
+def build_resolver(config: DnsConfig, cache_size: int) -> dns.asyncresolver.Resolver:
+    """A dnspython resolver asking the configured nameservers (else the system's), each query
+    bounded by the configured timeout, answers cached by their TTL."""
+    servers = config.servers
+    resolver = dns.asyncresolver.Resolver(configure=not servers)
+    if servers:
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(h, p) for h, p in servers]
+    resolver.timeout = resolver.lifetime = config.timeout
+    resolver.cache = dns.resolver.LRUCache(cache_size)
+    return resolver
+
+
 class DnsLookup:
     """One per crawl: a resolver (with a shared cache) and a bound on queries in flight."""
 
@@ -70,14 +82,7 @@ class DnsLookup:
     def resolver(self) -> dns.asyncresolver.Resolver:
         """Built on first use; raises dns.resolver.NoResolverConfiguration without one."""
         if self._resolver is None:
-            servers = self.config.servers
-            resolver = dns.asyncresolver.Resolver(configure=not servers)
-            if servers:
-                resolver.nameservers = [dns.nameserver.Do53Nameserver(h, p) for h, p in servers]
-            resolver.timeout = self.config.timeout
-            resolver.lifetime = self.config.timeout
-            resolver.cache = dns.resolver.LRUCache(CACHE_SIZE)
-            self._resolver = resolver
+            self._resolver = build_resolver(self.config, CACHE_SIZE)
         return self._resolver
 
     def start(self, domain: str) -> asyncio.Task[DnsResult]:

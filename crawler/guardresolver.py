@@ -22,10 +22,10 @@ from typing import Any
 
 import dns.asyncresolver
 import dns.exception
-import dns.nameserver
 import dns.resolver
 
 from crawler.config import DnsConfig
+from crawler.dnslookup import build_resolver
 from crawler.netguard import Guard, GuardPolicy, IPAddress, Refused
 
 logger = logging.getLogger(__name__)
@@ -42,13 +42,7 @@ class DnsAddressResolver:
 
     def resolver(self) -> dns.asyncresolver.Resolver:
         if self._resolver is None:
-            servers = self.config.servers
-            resolver = dns.asyncresolver.Resolver(configure=not servers)
-            if servers:
-                resolver.nameservers = [dns.nameserver.Do53Nameserver(h, p) for h, p in servers]
-            resolver.timeout = resolver.lifetime = self.config.timeout
-            resolver.cache = dns.resolver.LRUCache(CACHE_SIZE)
-            self._resolver = resolver
+            self._resolver = build_resolver(self.config, CACHE_SIZE)
         return self._resolver
 
     async def addresses(self, host: str) -> list[IPAddress]:

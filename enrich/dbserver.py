@@ -69,6 +69,8 @@ from typing import Any, Final, Self
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from enrich.processes import pid_alive
+
 logger = logging.getLogger(__name__)
 
 HOST: Final = "127.0.0.1"
@@ -246,21 +248,7 @@ def _pid_alive(pid: int) -> bool:
         with _CHILDREN_LOCK:
             _CHILDREN.pop(pid, None)
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+    return pid_alive(pid)
 
 
 def _cmdline(pid: int) -> list[str] | None:

@@ -40,6 +40,7 @@ from enrich.accounts import Account
 from enrich.dbretry import Patience
 from enrich.documents import scan_summary, stack_fields
 from enrich.history import merge
+from enrich.processes import pid_alive
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ class Store:
             owner = str(doc["queue"].get("claimed_by", ""))
             o_host, _, rest = owner.partition(":")
             pid = rest.partition(":")[0]
-            if o_host == host and pid.isdigit() and not _alive(int(pid)):
+            if o_host == host and pid.isdigit() and not pid_alive(int(pid)):
                 released += self.accounts.update_one(
                     {"_id": doc["_id"], "queue.claimed_by": owner},
                     {"$set": {"queue.state": "pending", "queue.due_at": utcnow()}},
@@ -402,13 +403,3 @@ def _queued_by(doc: dict[str, Any] | None, batch: str, cutoff: datetime) -> bool
         return True
     scanned_at = ((doc or {}).get("scan") or {}).get("scanned_at")
     return queue.get("state") == "done" and scanned_at is not None and scanned_at >= cutoff
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -455,6 +455,19 @@ def _outage_stops_cleanly() -> Iterator[None]:
         sys.exit(EXIT_DB_UNAVAILABLE)
 
 
+@contextlib.contextmanager
+def _working_store(db_uri: str | None, db_wait: float, profiles: Any) -> Iterator[Any]:
+    """The store of a batch or worker: recovered from any killed run, scoring its writes for
+    `profiles`; an outage past --db-wait ends the command with exit status 75."""
+    from enrich.batch import prepare
+
+    with _outage_stops_cleanly():
+        store = _store(db_uri, db_wait)
+        prepare(store)
+        _score_after_writes(store, profiles)
+        yield store
+
+
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
@@ -483,17 +496,13 @@ def enrich(
     """
     from datetime import timedelta
 
-    from enrich.batch import enqueue_file, prepare
+    from enrich.batch import enqueue_file
 
     started = time.monotonic()
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
                                     **_dns_settings(dns_server, dns_enabled),
                                     **_parse_set(scrapy_set)})  # fmt: skip
-    profiles = _profiles(profile_paths, signature_paths)
-    with _outage_stops_cleanly():
-        store = _store(db_uri, db_wait)
-        prepare(store)
-        _score_after_writes(store, profiles)
+    with _working_store(db_uri, db_wait, _profiles(profile_paths, signature_paths)) as store:
         summary = enqueue_file(store, path, refresh=timedelta(days=refresh_days),
                                rejects_path=rejects)  # fmt: skip
         click.echo(f"{summary.rows} rows: {summary.queued} to scan, {summary.fresh} scanned within "
@@ -564,16 +573,12 @@ def worker(
     profile_paths: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Run a long-lived enrichment worker on the accounts queue (any number may share it)."""
-    from enrich.batch import WorkOptions, prepare, work
+    from enrich.batch import WorkOptions, work
 
     overrides = _crawl_overrides(**{**_scan_settings(pages, signature_paths, include_own, render),
                                     **_dns_settings(dns_server, dns_enabled),
                                     **_parse_set(scrapy_set)})  # fmt: skip
-    profiles = _profiles(profile_paths, signature_paths)
-    with _outage_stops_cleanly():
-        store = _store(db_uri, db_wait)
-        prepare(store)
-        _score_after_writes(store, profiles)
+    with _working_store(db_uri, db_wait, _profiles(profile_paths, signature_paths)) as store:
         click.echo(f"worker {store.worker} on {store.db.name}: waiting for accounts", err=True)
         opts = WorkOptions(claim_size=claim_size, poll_s=poll, stop_after=max_accounts,
                            overrides=overrides)  # fmt: skip

@@ -160,3 +160,16 @@ def test_cli_scan_render_json(farm_env: Any) -> None:
     assert doc["pages"][0]["rendered"] is True
     hotjar = next(t for t in doc["technologies"] if t["name"] == "Hotjar")
     assert hotjar["render_only"] and {e["source"] for e in hotjar["evidence"]} == {"render"}
+
+
+def test_one_playwright_handler_serves_both_schemes() -> None:
+    """Scrapy builds a download handler per scheme; each scrapy-playwright handler would start
+    its own driver and browser (two Chromiums for a list with http:// and https:// sites)."""
+    from scrapy.core.downloader.handlers import DownloadHandlers
+    from scrapy.utils.test import get_crawler
+
+    path = "crawler.downloadhandlers.playwright.PlaywrightIdleTimeoutDownloadHandler"
+    crawler = get_crawler(settings_dict={"DOWNLOAD_HANDLERS": {"http": path, "https": path}})
+    handlers = DownloadHandlers(crawler)
+    http, https = handlers._get_handler("http"), handlers._get_handler("https")
+    assert http is not None and http is https
