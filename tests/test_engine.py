@@ -132,3 +132,20 @@ def test_own_signatures_validate_strictly() -> None:
     sigs = signatures.load(strict=True)
     assert len(sigs.technologies) >= 800
     assert not sigs.duplicates
+
+
+def test_importing_every_detector_module_imports_neither_scrapy_nor_twisted() -> None:
+    """The detectors are pure: a scoring tool can use them without the crawler's stack."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, pkgutil, sys, detectors\n"
+        "for m in pkgutil.walk_packages(detectors.__path__, 'detectors.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('scrapy', 'twisted', "
+        "'playwright'))\n"
+        "assert not bad, bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
