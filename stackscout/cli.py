@@ -31,6 +31,10 @@ def _setup_logging(verbose: int) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.root.addHandler(handler)
     logging.root.setLevel(LOG_LEVEL)
+    if not verbose:
+        # "Gave up retrying <GET ...>" for every dead site of a list buried the progress bar;
+        # each account's result records its failure with the reason (-v shows them as well).
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
 
 
 def _crawl_overrides(**extra: Any) -> dict[str, Any]:
@@ -212,7 +216,8 @@ def _detector(paths: tuple[str, ...], include_own: bool, min_confidence: int) ->
 
 
 class _progress:
-    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+    """A progress bar on stderr when it is a terminal (done/total, rate, ETA and, for
+    batches, how many did not end ok); a no-op otherwise. Entering gives `advance(failed=False)`."""
 
     def __init__(self, total: int, label: str, *, enabled: bool = True) -> None:
         self.total, self.label = total, label
@@ -221,13 +226,33 @@ class _progress:
 
     def __enter__(self) -> Any:
         if not self.enabled:
-            return lambda n=1: None
-        from rich.progress import Progress
+            return lambda failed=False: None
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
-        self._bar = Progress(transient=False, console=_stderr_console())
+        self._bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn("{task.fields[failed]}"), console=_stderr_console(),
+        )  # fmt: skip
         self._bar.start()
-        task = self._bar.add_task(self.label, total=self.total)
-        return lambda n=1: self._bar.advance(task, n)
+        task = self._bar.add_task(self.label, total=self.total, rate="", failed="")
+        failures = [0]
+
+        def advance(failed: bool = False) -> None:
+            failures[0] += failed
+            self._bar.advance(task)
+            state = self._bar.tasks[0]  # the rate since the start: rich's own speed is jumpy
+            speed = state.completed / state.elapsed if state.elapsed else 0.0
+            self._bar.update(task, rate=f"{speed:.1f}/s" if speed else "",
+                             failed=f"{failures[0]} not ok" if failures[0] else "")  # fmt: skip
+
+        return advance
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -518,6 +543,7 @@ def enrich(
 
 def _run_batch(store: Any, summary: Any, overrides: dict[str, Any]) -> tuple[dict[str, int], int]:
     """Work the batch's queue with a progress bar: (accounts by status, pages fetched)."""
+    from crawler.items import GOOD_STATUSES
     from enrich.batch import WorkOptions, work
 
     counts: dict[str, int] = {}
@@ -529,7 +555,7 @@ def _run_batch(store: Any, summary: Any, overrides: dict[str, Any]) -> tuple[dic
         def on_capture(capture: Any) -> None:
             counts[capture.status] = counts.get(capture.status, 0) + 1
             fetched[0] += len(capture.site.pages)
-            advance()
+            advance(failed=capture.status not in GOOD_STATUSES)
 
         work(store, WorkOptions(batch=summary.batch, on_capture=on_capture, overrides=overrides))
     left = store.remaining(summary.batch)
